@@ -1,0 +1,81 @@
+// createApp(config) builds and starts everything: database (with
+// migrations), services, schema, Apollo and the HTTP server. Nothing happens
+// on import; tests call createApp with port 0 and their own config.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { AddressInfo } from 'node:net';
+import type pino from 'pino';
+import type { Config } from './config';
+import type { Context } from './context';
+import { openOrm, type Orm } from './db/orm';
+import { createFormatError } from './errors';
+import { createHttpServer, GRAPHQL_PATH } from './http/server';
+import { createLogger } from './logger';
+import { createSchema } from './schema';
+import { createServices, type Services } from './services';
+
+export interface App {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  /** The server's origin, e.g. http://127.0.0.1:4000 */
+  origin: string;
+  orm: Orm;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+export interface AppOverrides {
+  /** Where logs go (tests capture them); stdout by default. */
+  logDestination?: pino.DestinationStream;
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = createLogger(config, overrides.logDestination);
+  if (config.jwt.secretGenerated) {
+    logger.warn(`JWT_SECRET_KEY is not set: using a generated development key stored in ${config.dataDir}. Set JWT_SECRET_KEY before deploying.`);
+  }
+  const orm = await openOrm(config.databaseUrl, {
+    migrate: config.autoMigrate,
+    log: (message) => logger.info({ component: 'orm' }, message),
+  });
+  try {
+    const services = createServices(config, orm, logger);
+    const apollo = new ApolloServer<Context>({
+      schema: await createSchema(),
+      csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      introspection: config.graphql.introspection,
+      includeStacktraceInErrorResponses: false,
+      formatError: createFormatError((err) => logger.error({ err }, 'resolver failed')),
+      plugins: [config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled()],
+    });
+    const httpServer = createHttpServer(services, apollo);
+    apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+    await apollo.start();
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const origin = `http://${host}:${port}`;
+    logger.info({ url: origin + GRAPHQL_PATH, database: orm.config.get('driver')?.name }, 'authql is listening');
+    let stopping: Promise<void> | undefined;
+    return {
+      url: origin + GRAPHQL_PATH,
+      origin,
+      orm,
+      services,
+      stop: () =>
+        (stopping ??= (async () => {
+          await apollo.stop();
+          await orm.close(true);
+        })()),
+    };
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+}

@@ -1,0 +1,129 @@
+// Sessions and refresh-token rotation.
+//
+// Guarantees:
+// - a refresh token works once; its successor is derived from it (see
+//   opaque-token.ts), so concurrent refreshes all get the same successor and
+//   exactly one successor row is ever written (primary key + conditional update);
+// - presenting a rotated token after JWT_REFRESH_REUSE_INTERVAL ends the
+//   whole session and answers REFRESH_TOKEN_REUSED;
+// - no session outlives its first sign-in + JWT_REFRESH_EXPIRATION_DELTA;
+// - a token-version bump (password change, deactivation) ends every session.
+import type { EntityManager } from '@mikro-orm/core';
+import type { Config } from '../config';
+import { RefreshToken, Session, User } from '../entities';
+import { AppError } from '../errors';
+import { formatToken, hashSecret, newOpaqueToken, newTokenId, parseToken, secretMatches, successorOf, type OpaqueToken } from './opaque-token';
+
+export interface ClientMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface IssuedSession {
+  session: Session;
+  user: User;
+  /** Present unless JWT_ALLOW_REFRESH=false. */
+  refreshToken: string | null;
+}
+
+type RotateOutcome =
+  | { kind: 'ok'; session: Session; next: OpaqueToken }
+  | { kind: 'reused' }
+  | { kind: 'fail'; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED'; reason?: string };
+
+const MAX_USER_AGENT = 512;
+
+export class SessionService {
+  constructor(
+    private readonly cfg: Config['jwt'],
+    private readonly hmacKey: Buffer,
+  ) {}
+
+  async start(em: EntityManager, user: User, meta: ClientMeta): Promise<IssuedSession> {
+    const now = new Date();
+    const session = em.create(Session, {
+      id: newTokenId(),
+      user,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.cfg.refreshExpirationDelta * 1000),
+      tokenVersion: user.tokenVersion,
+      userAgent: meta.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      ip: meta.ip ?? null,
+    });
+    let refreshToken: string | null = null;
+    if (this.cfg.allowRefresh) {
+      const token = newOpaqueToken();
+      em.create(RefreshToken, { id: token.id, session, secretHash: hashSecret(token.secret), createdAt: now });
+      refreshToken = formatToken(token);
+    }
+    await em.flush();
+    return { session, user, refreshToken };
+  }
+
+  /** Exchanges a refresh token for its successor; throws a catalogue error otherwise. */
+  async rotate(em: EntityManager, raw: string): Promise<IssuedSession> {
+    if (!this.cfg.allowRefresh) throw new AppError('TOKEN_INVALID', 'Refreshing tokens is disabled.');
+    const token = parseToken(raw);
+    if (!token) throw new AppError('TOKEN_INVALID');
+    const outcome = await em.transactional((tx) => this.rotateIn(tx, token));
+    if (outcome.kind === 'reused') throw new AppError('REFRESH_TOKEN_REUSED');
+    if (outcome.kind === 'fail') throw new AppError(outcome.code, undefined, outcome.reason ? { reason: outcome.reason } : {});
+    return { session: outcome.session, user: outcome.session.user, refreshToken: formatToken(outcome.next) };
+  }
+
+  private async rotateIn(tx: EntityManager, token: OpaqueToken): Promise<RotateOutcome> {
+    const row = await tx.findOne(RefreshToken, token.id, { populate: ['session', 'session.user'] });
+    if (!row || !secretMatches(token.secret, row.secretHash)) return { kind: 'fail', code: 'TOKEN_INVALID' };
+    const session = row.session;
+    const invalid = sessionProblem(session);
+    if (invalid) return invalid;
+
+    const now = new Date();
+    const next = successorOf(token, this.hmacKey);
+    // The conditional update is the lock: only one caller flips usedAt.
+    const claimed = await tx.nativeUpdate(RefreshToken, { id: row.id, usedAt: null }, { usedAt: now });
+    if (claimed === 1) {
+      tx.create(RefreshToken, { id: next.id, session, secretHash: hashSecret(next.secret), createdAt: now });
+      session.lastUsedAt = now;
+      await tx.flush();
+      return { kind: 'ok', session, next };
+    }
+
+    // Already rotated: a concurrent or retried refresh inside the grace
+    // window gets the same successor, as long as that one is still unused.
+    await tx.refresh(row);
+    const usedAt = row.usedAt?.getTime() ?? 0;
+    const successor = await tx.findOne(RefreshToken, next.id);
+    if (successor && !successor.usedAt && now.getTime() - usedAt <= this.cfg.refreshReuseInterval * 1000) {
+      return { kind: 'ok', session, next };
+    }
+    await tx.nativeUpdate(Session, { id: session.id, revokedAt: null }, { revokedAt: now });
+    return { kind: 'reused' };
+  }
+
+  /** Ends the session the refresh token belongs to. False when the token is unknown. */
+  async revokeByToken(em: EntityManager, raw: string, userId?: number): Promise<boolean> {
+    const token = parseToken(raw);
+    if (!token) return false;
+    const row = await em.findOne(RefreshToken, token.id, { populate: ['session'] });
+    if (!row || !secretMatches(token.secret, row.secretHash)) return false;
+    if (userId !== undefined && row.session.user.id !== userId) return false;
+    const n = await em.nativeUpdate(Session, { id: row.session.id, revokedAt: null }, { revokedAt: new Date() });
+    return n > 0;
+  }
+
+  /** Ends every live session of a user (password change, deactivation, "log out everywhere"). */
+  async revokeAll(em: EntityManager, userId: number): Promise<number> {
+    return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: new Date() });
+  }
+}
+
+function sessionProblem(session: Session): RotateOutcome | null {
+  if (session.revokedAt) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'SESSION_REVOKED' };
+  if (session.expiresAt.getTime() <= Date.now()) return { kind: 'fail', code: 'TOKEN_EXPIRED' };
+  const user = session.user;
+  if (!user.isActive) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'USER_INACTIVE' };
+  if (user.tokenVersion !== session.tokenVersion) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'SESSION_REVOKED' };
+  return null;
+}

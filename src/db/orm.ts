@@ -1,0 +1,72 @@
+// Opens the database named by DATABASE_URL: `sqlite:<path>` (or `:memory:`)
+// for the embedded default, `postgres://…` at scale. Schema changes only ever
+// come from the committed migrations, never from `synchronize`.
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from './migrations';
+
+export type Orm = MikroORM;
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export function databaseKind(url: string): DatabaseKind {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgresql' : 'sqlite';
+}
+
+/** `sqlite:/abs/file`, `sqlite::memory:`, `file:x.db` or a bare path. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^(sqlite|file):(\/\/)?/i, '') || ':memory:';
+}
+
+type SqliteConn = { exec(sql: string, cb: (err: Error | null) => void): void };
+
+export interface OrmOptions {
+  debug?: boolean;
+  poolMax?: number;
+  /** Receives MikroORM's own messages (migrations applied, debug SQL). */
+  log?: (message: string) => void;
+}
+
+export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options {
+  const common: Options = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      tableName: 'authql_migrations',
+    },
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    forceUtcTimezone: true,
+    debug: opts.debug ?? false,
+    logger: opts.log ?? (() => undefined),
+  };
+  if (databaseKind(databaseUrl) === 'postgresql') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } };
+  }
+  return {
+    ...common,
+    driver: SqliteDriver,
+    dbName: sqlitePath(databaseUrl),
+    pool: {
+      min: 1,
+      max: 1,
+      // WAL lets readers proceed during a write; busy_timeout turns a brief
+      // lock by another process (the CLI) into a wait rather than an error.
+      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) =>
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;', (err) => done(err, conn)),
+    },
+  };
+}
+
+export async function openOrm(databaseUrl: string, opts: OrmOptions & { migrate: boolean }): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, opts));
+  if (opts.migrate) await orm.getMigrator().up();
+  return orm;
+}

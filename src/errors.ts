@@ -1,0 +1,94 @@
+// The closed catalogue of error codes a client can see. Anything thrown that
+// is not an AppError (or one of GraphQL's own request errors) is masked as
+// INTERNAL_SERVER_ERROR by formatError; its cause goes to the log only.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'Sign in to do this.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  INVALID_CREDENTIALS: 'Unable to sign in with the provided credentials.',
+  TOKEN_EXPIRED: 'The token has expired.',
+  TOKEN_INVALID: 'The token is invalid.',
+  REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended.',
+  BAD_USER_INPUT: 'The input is invalid.',
+  INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes produced by GraphQL/Apollo themselves before our resolvers run. */
+export const REQUEST_ERROR_CODES = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+] as const;
+
+/** Why a protected field refused an anonymous or badly authenticated caller. */
+export type AuthFailureReason = 'MISSING_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'USER_INACTIVE';
+
+export class AppError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+    extra: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { ...extra, code } });
+    this.name = 'AppError';
+  }
+}
+
+export const unauthenticated = (reason: AuthFailureReason) =>
+  new AppError('UNAUTHENTICATED', ERROR_CODES.UNAUTHENTICATED, { reason });
+
+export const badInput = (field: string, message: string) =>
+  new AppError('BAD_USER_INPUT', message, { field });
+
+const PASSTHROUGH = new Set<string>([...Object.keys(ERROR_CODES), ...REQUEST_ERROR_CODES]);
+
+/**
+ * Apollo's formatError hook: our own errors and GraphQL's request errors pass
+ * through (without stack traces); everything else becomes a generic
+ * INTERNAL_SERVER_ERROR and is reported to `log` with its cause.
+ */
+export function createFormatError(log: (err: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof ArgumentValidationError) return validationFailure(formatted, original);
+    const code = formatted.extensions?.code;
+    const ours = original instanceof AppError;
+    const requestError = !ours && typeof code === 'string' && PASSTHROUGH.has(code) && !(original instanceof Error && !(original instanceof GraphQLError));
+    if (ours || requestError) {
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    log(original);
+    return {
+      message: ERROR_CODES.INTERNAL_SERVER_ERROR,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** class-validator's report, reduced to our BAD_USER_INPUT with the first offending field. */
+function validationFailure(formatted: GraphQLFormattedError, err: ArgumentValidationError): GraphQLFormattedError {
+  let node = err.extensions.validationErrors?.[0];
+  const path: string[] = [];
+  while (node) {
+    path.push(node.property);
+    if (!node.children?.length) break;
+    node = node.children[0];
+  }
+  const message = Object.values(node?.constraints ?? {})[0] ?? ERROR_CODES.BAD_USER_INPUT;
+  return {
+    message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'BAD_USER_INPUT', field: path.at(-1) ?? null },
+  };
+}

@@ -1,0 +1,24 @@
+import { Field, ObjectType } from 'type-graphql';
+import { User } from '../../entities';
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field() hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType()
+export class UserEdge {
+  @Field() cursor!: string;
+  @Field(() => User) node!: User;
+}
+
+@ObjectType()
+export class UserConnection {
+  @Field(() => [UserEdge]) edges!: UserEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  // totalCount is a field resolver (user.resolver.ts): counting runs only when asked for.
+  search!: string | null;
+}

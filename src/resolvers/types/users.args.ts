@@ -1,0 +1,13 @@
+import { ArgsType, Field, Int } from 'type-graphql';
+
+@ArgsType()
+export class UsersArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 20, description: 'Page size, 1 to 100.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'An endCursor from a previous page.' })
+  after?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-insensitive prefix of username, email, first or last name.' })
+  search?: string | null;
+}
