@@ -16,6 +16,7 @@ module.exports = {
     }],
   },
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
+  globalSetup: '<rootDir>/test/helpers/global-setup.js',
   testTimeout: 30000,
   maxWorkers: 2,
 };

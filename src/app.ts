@@ -38,7 +38,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const orm = await openOrm(config.databaseUrl, {
     migrate: config.autoMigrate,
-    log: (message) => logger.info({ component: 'orm' }, message),
+    log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   try {
     const services = createServices(config, orm, logger);

@@ -14,6 +14,11 @@ export interface Context {
   services: Services;
   auth: AuthState;
   client: ClientMeta;
+  /**
+   * Set when this request itself signed someone in (login, register,
+   * refresh): that user may see their own private fields in the answer.
+   */
+  signedIn: User | null;
   /** The signed-in user, or null for anonymous and failed authentication. */
   viewer(): Promise<User | null>;
   /** The signed-in user, or UNAUTHENTICATED with the reason. */
@@ -36,7 +41,9 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     services,
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
+    signedIn: null,
     async viewer() {
+      if (this.signedIn) return this.signedIn;
       const r = await resolve();
       return 'user' in r ? r.user : null;
     },

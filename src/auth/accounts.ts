@@ -98,7 +98,11 @@ export class AccountService {
     }
     const ok = await this.passwords.verify(user.password, password);
     if (!ok || !user.isActive) throw new AppError('INVALID_CREDENTIALS');
-    if (this.passwords.needsRehash(user.password)) user.password = await this.passwords.hash(password);
+    if (this.passwords.needsRehash(user.password)) {
+      // Same password, stronger hash: written natively so the token-version
+      // subscriber does not treat it as a password change and end sessions.
+      await em.nativeUpdate(User, { id: user.id }, { password: await this.passwords.hash(password) });
+    }
     user.lastLogin = new Date();
     await em.flush();
     return user;

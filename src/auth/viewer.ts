@@ -37,7 +37,7 @@ export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Pr
   delete row.live_session;
   delete row.password;
   const user = em.map(User, row);
-  if (user.tokenVersion !== claims.ver) return { reason: 'TOKEN_INVALID' };
   if (!user.isActive) return { reason: 'USER_INACTIVE' };
+  if (user.tokenVersion !== claims.ver) return { reason: 'TOKEN_INVALID' };
   return { user };
 }

@@ -6,6 +6,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { ENTITIES } from '../entities';
+import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
 import { MIGRATIONS } from './migrations';
 
 export type Orm = MikroORM;
@@ -33,6 +34,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
+    subscribers: [new TokenVersionSubscriber()],
     migrations: {
       migrationsList: MIGRATIONS,
       transactional: true,

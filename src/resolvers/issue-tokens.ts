@@ -7,6 +7,7 @@ import { TokenPayload } from './types/token-payload.type';
 
 export function authPayload(ctx: Context, issued: IssuedSession): AuthPayload {
   const { session, user, refreshToken } = issued;
+  ctx.signedIn = user;
   const { token, payload } = ctx.services.jwt.sign({
     userId: user.id,
     username: user.username,

@@ -1,0 +1,47 @@
+// The real `manage` commands, spawned as a person would run them.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { LOGIN } from '../helpers/operations';
+import { startTestServer } from '../helpers/server';
+
+const run = promisify(execFile);
+const MANAGE = join(__dirname, '../../dist/src/cli/manage.js');
+
+test('migrate, then createsuperuser, and the superuser can sign in as staff', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'authql-cli-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, NODE_ENV: 'test' };
+  const migrate = await run(process.execPath, [MANAGE, 'migrate'], { env });
+  expect(migrate.stdout).toContain('Applied Migration20261126000000');
+  expect((await run(process.execPath, [MANAGE, 'migrate'], { env })).stdout).toContain('No migrations to apply');
+
+  const created = await run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'root', '--email', 'root@example.test', '--password', 'tangerine-volcano-42'], { env });
+  expect(created.stdout).toMatch(/Superuser "root" created/);
+
+  await expect(run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'root2'], { env })).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('--email is required when stdin is not a terminal'),
+  });
+  await expect(run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'weak', '--email', 'w@example.test', '--password', '12345678'], { env })).rejects.toMatchObject({
+    stderr: expect.stringContaining('password: The password'),
+  });
+
+  const server = await startTestServer({ DATABASE_URL: env.DATABASE_URL });
+  try {
+    const res = await server.gql(LOGIN, { username: 'root', password: 'tangerine-volcano-42' });
+    expect(res.errors).toBeUndefined();
+    const me = await server.gql('{ me { username isStaff } }', {}, { token: res.data.login.token });
+    expect(me.data.me).toEqual({ username: 'root', isStaff: true });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('unknown commands print the usage and fail', async () => {
+  await expect(run(process.execPath, [MANAGE, 'frobnicate'], { env: { ...process.env, DATABASE_URL: 'sqlite::memory:' } })).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('Usage: npm run manage'),
+  });
+});
