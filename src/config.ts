@@ -38,6 +38,40 @@ export interface Config {
     readonly landingPage: boolean;
     readonly maxBodyBytes: number;
   };
+  readonly account: {
+    /** none: never asked; optional: asked, not required; mandatory: login refused until verified. */
+    readonly emailVerification: 'none' | 'optional' | 'mandatory';
+    readonly passwordResetTimeout: number;
+    readonly emailVerificationTimeout: number;
+    /** Link templates; `{token}` is replaced by the URL-encoded token. */
+    readonly passwordResetUrl: string;
+    readonly emailVerificationUrl: string;
+  };
+  readonly mail: {
+    /** smtp(s)://user:pass@host:port; unset → messages go to the log (development) or nowhere. */
+    readonly smtpUrl?: string;
+    readonly from: string;
+  };
+  readonly cookie: {
+    readonly enabled: boolean;
+    readonly hideTokenFields: boolean;
+    readonly secure: boolean;
+    readonly sameSite: 'Lax' | 'Strict' | 'None';
+    readonly accessName: string;
+    readonly refreshName: string;
+    readonly domain?: string;
+  };
+  /** Browser origins allowed to call with credentials (CORS allow-list). */
+  readonly corsOrigins: readonly string[];
+  readonly social: {
+    /** Base URLs without a trailing slash; tests point them at loopback fakes. */
+    readonly kakaoApiUrl: string;
+    readonly facebookGraphUrl: string;
+    /** Seconds one provider verification may take in total, retries included. */
+    readonly httpTimeout: number;
+    /** Link a new social identity to the local account with the same email (both verified). */
+    readonly connectByEmail: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -78,6 +112,34 @@ class Reader {
     if (['0', 'false', 'no', 'off'].includes(v)) return false;
     this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
+  }
+
+  /** An absolute http(s) URL, returned without a trailing slash. */
+  url(name: string, fallback: string): string {
+    const raw = this.str(name, fallback);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+      this.problems.push(`${name} must be an http(s) URL without query or fragment (got "${raw}")`);
+      return fallback;
+    }
+    return raw.replace(/\/+$/, '');
+  }
+
+  /** Comma-separated values, trimmed, empties dropped. */
+  list(name: string): string[] {
+    return (this.str(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  }
+
+  /** A link template that must contain `{token}`. */
+  linkTemplate(name: string, fallback: string): string {
+    const raw = this.str(name, fallback);
+    if (!raw.includes('{token}')) this.problems.push(`${name} must contain {token} (got "${raw}")`);
+    return raw;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -141,7 +203,47 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       landingPage: !isProduction,
       maxBodyBytes: r.int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
     },
+    account: {
+      emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),
+      passwordResetTimeout: r.int('PASSWORD_RESET_TIMEOUT', 3600, 60, 7 * DAY),
+      emailVerificationTimeout: r.int('EMAIL_VERIFICATION_TIMEOUT', 3 * DAY, 60, 30 * DAY),
+      passwordResetUrl: r.linkTemplate('PASSWORD_RESET_URL', 'http://localhost:3000/reset-password?token={token}'),
+      emailVerificationUrl: r.linkTemplate('EMAIL_VERIFICATION_URL', 'http://localhost:3000/verify-email?token={token}'),
+    },
+    mail: {
+      smtpUrl: r.str('SMTP_URL'),
+      from: r.str('MAIL_FROM', 'authql <no-reply@localhost>'),
+    },
+    cookie: {
+      enabled: r.bool('JWT_COOKIE', false),
+      hideTokenFields: r.bool('JWT_HIDE_TOKEN_FIELDS', false),
+      secure: r.bool('JWT_COOKIE_SECURE', nodeEnv !== 'development'),
+      sameSite: r.oneOf('JWT_COOKIE_SAMESITE', ['Lax', 'Strict', 'None'] as const, 'Lax'),
+      accessName: r.str('JWT_COOKIE_NAME', 'authql_token'),
+      refreshName: r.str('JWT_REFRESH_COOKIE_NAME', 'authql_refresh'),
+      domain: r.str('JWT_COOKIE_DOMAIN'),
+    },
+    corsOrigins: r.list('CORS_ORIGINS'),
+    social: {
+      kakaoApiUrl: r.url('KAKAO_API_URL', 'https://kapi.kakao.com'),
+      facebookGraphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0'),
+      httpTimeout: r.int('SOCIAL_HTTP_TIMEOUT', 5, 1, 60),
+      connectByEmail: r.bool('SOCIAL_CONNECT_BY_EMAIL', false),
+    },
   };
+  for (const [name, url] of [['KAKAO_API_URL', config.social.kakaoApiUrl], ['FACEBOOK_GRAPH_URL', config.social.facebookGraphUrl]]) {
+    // Provider access tokens travel to these URLs: never in clear text in production.
+    if (isProduction && !url.startsWith('https:')) r.problems.push(`${name} must use https in production`);
+  }
+  if (isProduction && config.account.emailVerification === 'mandatory' && !config.mail.smtpUrl) {
+    r.problems.push('ACCOUNT_EMAIL_VERIFICATION=mandatory needs SMTP_URL in production (nobody could ever verify)');
+  }
+  if (config.mail.smtpUrl && !/^smtps?:\/\//.test(config.mail.smtpUrl)) r.problems.push('SMTP_URL must start with smtp:// or smtps://');
+  if (config.cookie.sameSite === 'None' && !config.cookie.secure) r.problems.push('JWT_COOKIE_SAMESITE=None needs JWT_COOKIE_SECURE=true');
+  if (config.cookie.hideTokenFields && !config.cookie.enabled) r.problems.push('JWT_HIDE_TOKEN_FIELDS=true needs JWT_COOKIE=true (the tokens would reach nobody)');
+  for (const origin of config.corsOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
 }

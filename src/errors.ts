@@ -9,9 +9,11 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'Sign in to do this.',
   FORBIDDEN: 'You are not allowed to do this.',
   INVALID_CREDENTIALS: 'Unable to sign in with the provided credentials.',
+  EMAIL_NOT_VERIFIED: 'Confirm your email address first: follow the link we sent you.',
   TOKEN_EXPIRED: 'The token has expired.',
   TOKEN_INVALID: 'The token is invalid.',
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended.',
+  SOCIAL_AUTH_FAILED: 'Unable to sign in with that provider account.',
   BAD_USER_INPUT: 'The input is invalid.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
 } as const;
@@ -46,6 +48,19 @@ export const unauthenticated = (reason: AuthFailureReason) =>
 
 export const badInput = (field: string, message: string) =>
   new AppError('BAD_USER_INPUT', message, { field });
+
+/** Why a social sign-in failed; sent as `extensions.reason` with SOCIAL_AUTH_FAILED. */
+export const SOCIAL_FAILURE_REASONS = ['PROVIDER_NOT_CONFIGURED', 'TOKEN_REJECTED', 'WRONG_APP', 'PROVIDER_UNAVAILABLE', 'EMAIL_CONFLICT'] as const;
+export type SocialFailureReason = (typeof SOCIAL_FAILURE_REASONS)[number];
+
+export const socialAuthFailed = (reason: SocialFailureReason) =>
+  new AppError(
+    'SOCIAL_AUTH_FAILED',
+    reason === 'EMAIL_CONFLICT'
+      ? 'An account with this email already exists: sign in to it, then connect this provider account.'
+      : ERROR_CODES.SOCIAL_AUTH_FAILED,
+    { reason },
+  );
 
 const PASSTHROUGH = new Set<string>([...Object.keys(ERROR_CODES), ...REQUEST_ERROR_CODES]);
 

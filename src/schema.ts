@@ -5,10 +5,27 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
+import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
+import { MeResolver } from './resolvers/me.resolver';
+import { PasswordResolver } from './resolvers/password.resolver';
+import { SessionResolver } from './resolvers/session.resolver';
+import { SocialAppResolver } from './resolvers/social-app.resolver';
+import { SocialAuthResolver, UserSocialAccountsResolver } from './resolvers/social-auth.resolver';
 import { UserConnectionResolver, UserResolver } from './resolvers/user.resolver';
 
-export const RESOLVERS = [AuthResolver, UserResolver, UserConnectionResolver] as const;
+export const RESOLVERS = [
+  AuthResolver,
+  UserResolver,
+  UserConnectionResolver,
+  PasswordResolver,
+  MeResolver,
+  SessionResolver,
+  AdminUserResolver,
+  SocialAuthResolver,
+  UserSocialAccountsResolver,
+  SocialAppResolver,
+] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

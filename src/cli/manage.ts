@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from '../config';
 import { openOrm } from '../db/orm';
 import { parseFlags, UsageError } from './args';
 import { createSuperuser } from './createsuperuser';
+import { SOCIALAPP_USAGE, socialAppAdd, socialAppList, socialAppRemove } from './socialapp';
 
 const USAGE = `Usage: npm run manage -- <command> [flags]
 
@@ -12,7 +13,7 @@ Commands:
   migrate                                     apply pending database migrations
   createsuperuser --username U --email E --password P
                                               create a staff superuser (prompts for missing flags on a terminal)
-`;
+${SOCIALAPP_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseFlags(argv);
@@ -33,6 +34,14 @@ async function main(argv: string[]): Promise<number> {
       case 'createsuperuser': {
         if (config.autoMigrate) await orm.getMigrator().up();
         console.log(await createSuperuser(orm, flags, Boolean(process.stdin.isTTY)));
+        return 0;
+      }
+      case 'socialapp:add':
+      case 'socialapp:list':
+      case 'socialapp:remove': {
+        if (config.autoMigrate) await orm.getMigrator().up();
+        const run = { 'socialapp:add': socialAppAdd, 'socialapp:list': socialAppList, 'socialapp:remove': socialAppRemove }[command];
+        console.log(await run(orm, flags));
         return 0;
       }
       default:

@@ -1,6 +1,11 @@
+import { OneTimeToken } from './one-time-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+import { SocialAccount } from './social-account.entity';
+import { SocialApp } from './social-app.entity';
 import { User } from './user.entity';
 
-export { RefreshToken, Session, User };
-export const ENTITIES = [User, Session, RefreshToken];
+export type { OneTimePurpose } from './one-time-token.entity';
+export { OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
+export { SocialProvider } from './social-provider';
+export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount];

@@ -45,3 +45,19 @@ test('unknown commands print the usage and fail', async () => {
     stderr: expect.stringContaining('Usage: npm run manage'),
   });
 });
+
+test('socialapp:add, socialapp:list and socialapp:remove from the shell', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'authql-cli-social-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, NODE_ENV: 'test' };
+  const manage = (...args: string[]) => run(process.execPath, [MANAGE, ...args], { env });
+  const added = await manage('socialapp:add', '--provider', 'kakao', '--name', 'Kakao app', '--client-id', 'rest-api-key', '--secret', 'shh-secret-value', '--key', '123456');
+  expect(added.stdout).toMatch(/kakao/i);
+  const list = await manage('socialapp:list');
+  expect(list.stdout).toContain('Kakao app');
+  expect(list.stdout).toContain('123456');
+  expect(list.stdout).not.toContain('shh-secret-value');
+  await expect(manage('socialapp:add', '--provider', 'myspace', '--name', 'x', '--client-id', 'y')).rejects.toMatchObject({ code: 1 });
+  const removed = await manage('socialapp:remove', '--provider', 'kakao');
+  expect(removed.stdout).toMatch(/remov/i);
+  expect((await manage('socialapp:list')).stdout).not.toContain('Kakao app');
+});

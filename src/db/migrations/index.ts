@@ -1,5 +1,11 @@
 // Migrations are listed explicitly so the compiled server never globs the
 // file system for them; add each new migration here in order.
 import { Migration20261126000000 } from './Migration20261126000000';
+import { Migration20261126100000 } from './Migration20261126100000';
+import { Migration20261126200000 } from './Migration20261126200000';
 
-export const MIGRATIONS = [{ name: 'Migration20261126000000', class: Migration20261126000000 }];
+export const MIGRATIONS = [
+  { name: 'Migration20261126000000', class: Migration20261126000000 },
+  { name: 'Migration20261126100000', class: Migration20261126100000 },
+  { name: 'Migration20261126200000', class: Migration20261126200000 },
+];

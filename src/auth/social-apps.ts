@@ -1,0 +1,71 @@
+// Provider apps, managed by staff over GraphQL and by operators from the CLI
+// through this one module, so both apply the same rules: one app per
+// provider; Kakao needs its numeric App ID as `key`; Facebook needs its
+// numeric App ID as `clientId` and its App Secret.
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { SocialApp, SocialProvider } from '../entities';
+import { badInput } from '../errors';
+
+export interface SocialAppFields {
+  provider: SocialProvider;
+  name: string;
+  clientId: string;
+  /** Omitted or null keeps the stored secret on update; '' clears it. */
+  secret?: string | null;
+  key?: string | null;
+}
+
+const FIELD_MAX = 191;
+const NAME_MAX = 40;
+
+export function listSocialApps(em: EntityManager): Promise<SocialApp[]> {
+  return em.find(SocialApp, {}, { orderBy: { id: 'asc' } });
+}
+
+export async function createSocialApp(em: EntityManager, input: SocialAppFields): Promise<SocialApp> {
+  const app = em.create(SocialApp, checked(input, null));
+  return save(em, app);
+}
+
+/** Null when there is no such app. */
+export async function updateSocialApp(em: EntityManager, id: number, input: SocialAppFields): Promise<SocialApp | null> {
+  const app = await em.findOne(SocialApp, id);
+  if (!app) return null;
+  em.assign(app, checked(input, app.secret ?? null));
+  return save(em, app);
+}
+
+export async function deleteSocialApp(em: EntityManager, id: number): Promise<boolean> {
+  return (await em.nativeDelete(SocialApp, { id })) > 0;
+}
+
+async function save(em: EntityManager, app: SocialApp): Promise<SocialApp> {
+  try {
+    await em.persist(app).flush();
+    return app;
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw badInput('provider', 'An app for this provider already exists; update it instead.');
+    throw err;
+  }
+}
+
+/** Trimmed, validated fields; throws BAD_USER_INPUT naming the first bad one. */
+function checked(input: SocialAppFields, storedSecret: string | null): Omit<SocialApp, 'id' | 'hasSecret'> {
+  const name = input.name.trim();
+  const clientId = input.clientId.trim();
+  const key = input.key?.trim() || null;
+  const secret = input.secret == null ? storedSecret : input.secret.trim() || null;
+  if (!Object.values(SocialProvider).includes(input.provider)) throw badInput('provider', 'Unknown provider.');
+  if (!name || name.length > NAME_MAX) throw badInput('name', `The name is 1–${NAME_MAX} characters.`);
+  if (!/^\S{1,191}$/.test(clientId)) throw badInput('clientId', `The client id is 1–${FIELD_MAX} characters without spaces.`);
+  if (secret && secret.length > FIELD_MAX) throw badInput('secret', `The secret is at most ${FIELD_MAX} characters.`);
+  if (key && key.length > FIELD_MAX) throw badInput('key', `The key is at most ${FIELD_MAX} characters.`);
+  if (input.provider === SocialProvider.KAKAO && !/^\d+$/.test(key ?? '')) {
+    throw badInput('key', "Kakao needs the app's numeric App ID as key (Kakao Developers → My Application → App Settings → Summary).");
+  }
+  if (input.provider === SocialProvider.FACEBOOK) {
+    if (!/^\d+$/.test(clientId)) throw badInput('clientId', 'Facebook needs the numeric App ID as client id.');
+    if (!secret) throw badInput('secret', 'Facebook needs the App Secret.');
+  }
+  return { provider: input.provider, name, clientId, secret, key };
+}

@@ -1,0 +1,45 @@
+// A provider app registered by staff (allauth's SocialApp): the credentials
+// authql uses to check that a provider token was issued to *our* app. One app
+// per provider. The secret has no @Field and is hidden from serialisation;
+// the API only says whether one is set.
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { SocialProvider } from './social-provider';
+
+@ObjectType()
+@Entity({ tableName: 'social_apps' })
+export class SocialApp {
+  [OptionalProps]?: 'hasSecret';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Field(() => SocialProvider)
+  @Unique({ name: 'social_apps_provider_unique' })
+  @Property({ type: 'string', length: 30 })
+  provider!: SocialProvider;
+
+  @Field()
+  @Property({ type: 'string', length: 40 })
+  name!: string;
+
+  /** Kakao: the REST API key; Facebook: the App ID. */
+  @Field()
+  @Property({ type: 'string', length: 191 })
+  clientId!: string;
+
+  /** Facebook: the App Secret (signs debug_token and appsecret_proof). Never returned. */
+  @Property({ type: 'string', length: 191, nullable: true, hidden: true })
+  secret?: string | null;
+
+  /** Kakao: the numeric App ID that access_token_info reports as app_id. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 191, nullable: true })
+  key?: string | null;
+
+  @Field({ description: 'Whether a secret is stored; the secret itself is never returned.' })
+  get hasSecret(): boolean {
+    return !!this.secret;
+  }
+}

@@ -1,0 +1,19 @@
+// The providers authql signs in with. Stored lower-case ('kakao') in a plain
+// string column rather than a database enum or check constraint, so adding a
+// provider later needs no migration.
+import { registerEnumType } from 'type-graphql';
+
+export enum SocialProvider {
+  KAKAO = 'kakao',
+  FACEBOOK = 'facebook',
+}
+
+registerEnumType(SocialProvider, { name: 'SocialProvider', description: 'A social sign-in provider.' });
+
+export const SOCIAL_PROVIDERS: readonly SocialProvider[] = Object.values(SocialProvider);
+
+/** `kakao`, `KAKAO` or `Kakao` → SocialProvider.KAKAO; null for anything else. */
+export function parseProvider(raw: string): SocialProvider | null {
+  const v = raw.trim().toLowerCase();
+  return SOCIAL_PROVIDERS.find((p) => p === v) ?? null;
+}

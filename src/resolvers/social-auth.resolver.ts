@@ -1,0 +1,59 @@
+// socialLogin, connectSocialAccount, disconnectSocialAccount and
+// User.socialAccounts: a provider access token from the mobile app in, our
+// tokens (or a linked account) out. The provider is asked first, so nothing
+// is written unless it vouched for the token.
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { SocialAccount, User } from '../entities';
+import { AppError } from '../errors';
+import { authPayload } from './issue-tokens';
+import { SocialLoginPayload } from './types/social-login-payload.type';
+import { SocialTokenArgs } from './types/social-token.args';
+
+@Resolver()
+export class SocialAuthResolver {
+  @Mutation(() => SocialLoginPayload, { description: 'Exchanges a Kakao or Facebook access token for our tokens; the first sign-in creates the user.' })
+  async socialLogin(@Args() { provider, accessToken }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
+    const { socialAuth, socialAccounts, sessions, logger } = ctx.services;
+    try {
+      const profile = await socialAuth.verify(ctx.em, provider, accessToken);
+      const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
+      logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
+      const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
+      return Object.assign(new SocialLoginPayload(), payload, { socialAccount: account, isNewUser });
+    } catch (err) {
+      if (err instanceof AppError) logger.info({ event: 'social_login', outcome: 'failure', provider, code: err.code, ip: ctx.client.ip }, 'social sign-in failed');
+      throw err;
+    }
+  }
+
+  @Authorized()
+  @Mutation(() => SocialAccount, { description: 'Links a provider account to the signed-in user.' })
+  async connectSocialAccount(@Args() { provider, accessToken }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
+    const viewer = await ctx.requireViewer();
+    const profile = await ctx.services.socialAuth.verify(ctx.em, provider, accessToken);
+    const account = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile);
+    ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
+    return account;
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Unlinks one of the signed-in user's provider accounts; false when it is not theirs. Refused when it is their last way to sign in." })
+  async disconnectSocialAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const viewer = await ctx.requireViewer();
+    if (!/^\d{1,15}$/.test(id)) return false;
+    const done = await ctx.services.socialAccounts.disconnect(ctx.em, viewer.id, Number(id));
+    if (done) ctx.services.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
+    return done;
+  }
+}
+
+@Resolver(() => User)
+export class UserSocialAccountsResolver {
+  @FieldResolver(() => [SocialAccount], { description: 'Visible to the user themself and to staff; an empty list for everyone else.' })
+  async socialAccounts(@Root() user: User, @Ctx() ctx: Context): Promise<SocialAccount[]> {
+    const viewer = await ctx.viewer();
+    if (!viewer || (viewer.id !== user.id && !viewer.isStaff && !viewer.isSuperuser)) return [];
+    return ctx.em.find(SocialAccount, { user: user.id }, { orderBy: { id: 'asc' } });
+  }
+}

@@ -1,0 +1,19 @@
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { SocialProvider } from '../../entities/social-provider';
+
+@InputType({ description: 'Kakao: clientId = REST API key, key = numeric App ID. Facebook: clientId = App ID, secret = App Secret.' })
+export class SocialAppInput {
+  @Field(() => SocialProvider) provider!: SocialProvider;
+  @Field() name!: string;
+  @Field() clientId!: string;
+  @Field(() => String, { nullable: true, description: 'Write-only. On update, omitted or null keeps the stored secret and "" clears it.' })
+  secret?: string | null;
+  @Field(() => String, { nullable: true }) key?: string | null;
+}
+
+/** An ArgsType so the schema lists `id` before `input`, as the contract does. */
+@ArgsType()
+export class UpdateSocialAppArgs {
+  @Field(() => ID) id!: string;
+  @Field(() => SocialAppInput) input!: SocialAppInput;
+}
