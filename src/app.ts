@@ -71,6 +71,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       stop: () =>
         (stopping ??= (async () => {
           await apollo.stop();
+          // Mail and reset-token work started by answered requests finishes first.
+          await services.background.drain();
+          services.mailer.close();
           await orm.close(true);
         })()),
     };

@@ -8,12 +8,17 @@ import { loadViewer, readAuthorization, type AuthState } from './auth/viewer';
 import type { User } from './entities';
 import { unauthenticated, type AuthFailureReason } from './errors';
 import type { ClientMeta } from './auth/sessions';
+import { parseCookies } from './http/cookies';
 
 export interface Context {
   em: SqlEntityManager;
   services: Services;
   auth: AuthState;
   client: ClientMeta;
+  /** Request cookies; only read in cookie mode (JWT_COOKIE=true). */
+  cookies: Record<string, string>;
+  /** Set-Cookie values the HTTP layer adds to the response. */
+  responseCookies: string[];
   /**
    * Set when this request itself signed someone in (login, register,
    * refresh): that user may see their own private fields in the answer.
@@ -27,7 +32,11 @@ export interface Context {
 
 export function createContext(services: Services, req: IncomingMessage, clientIp: string | null): Context {
   const { config, jwt } = services;
-  const auth = readAuthorization(req.headers.authorization, config.jwt.authHeaderPrefix, jwt);
+  const cookies = config.cookie.enabled ? parseCookies(req.headers.cookie) : {};
+  // The header wins; the access cookie is the fallback for browser apps.
+  const cookieToken = cookies[config.cookie.accessName];
+  const header = req.headers.authorization ?? (cookieToken ? `${config.jwt.authHeaderPrefix} ${cookieToken}` : undefined);
+  const auth = readAuthorization(header, config.jwt.authHeaderPrefix, jwt);
   const em = services.orm.em.fork() as SqlEntityManager;
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   const resolve = () => {
@@ -41,6 +50,8 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     services,
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
+    cookies,
+    responseCookies: [],
     signedIn: null,
     async viewer() {
       if (this.signedIn) return this.signedIn;

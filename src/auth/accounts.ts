@@ -85,7 +85,7 @@ export class AccountService {
   }
 
   /** Finds by username or email and checks the password; the same error for every failure. */
-  async authenticate(em: EntityManager, login: string, password: string): Promise<User> {
+  async authenticate(em: EntityManager, login: string, password: string, opts: { requireVerifiedEmail?: boolean } = {}): Promise<User> {
     const key = login.trim().toLowerCase();
     const candidates = key
       ? await em.find(User, { $or: [{ usernameKey: usernameKey(login) }, { emailKey: key }] }, { populate: ['password'], limit: 2 })
@@ -98,6 +98,8 @@ export class AccountService {
     }
     const ok = await this.passwords.verify(user.password, password);
     if (!ok || !user.isActive) throw new AppError('INVALID_CREDENTIALS');
+    // Only said after the right password, so it reveals nothing to a guesser.
+    if (opts.requireVerifiedEmail && !user.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
     if (this.passwords.needsRehash(user.password)) {
       // Same password, stronger hash: written natively so the token-version
       // subscriber does not treat it as a password change and end sessions.

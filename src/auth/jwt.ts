@@ -35,12 +35,12 @@ export type TokenFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
 
 export class JwtService {
   private readonly key: KeyObject;
-  /** Derived, separate key for server-side HMACs (refresh-token successors). */
+  /** Derived key for server-side HMACs (refresh-token successors, one-time token bindings); each use adds its own label. */
   readonly hmacKey: Buffer;
 
   constructor(private readonly cfg: Config['jwt']) {
     this.key = createSecretKey(Buffer.from(cfg.secretKey, 'utf8'));
-    this.hmacKey = createHmac('sha256', cfg.secretKey).update('authql refresh-token successor v1').digest();
+    this.hmacKey = createHmac('sha256', cfg.secretKey).update('authql server hmac key v1').digest();
   }
 
   sign(input: SignInput, now = nowSeconds()): { token: string; payload: AccessClaims } {

@@ -36,6 +36,6 @@ export function secretMatches(secret: string, storedHash: string): boolean {
  * and nothing but its hash is ever stored.
  */
 export function successorOf(token: OpaqueToken, key: Buffer): OpaqueToken {
-  const mac = (label: string) => createHmac('sha256', key).update(`${label}\0${token.id}\0${token.secret}`).digest();
+  const mac = (label: string) => createHmac('sha256', key).update(`refresh-successor-${label}\0${token.id}\0${token.secret}`).digest();
   return { id: mac('id').subarray(0, 16).toString('base64url'), secret: mac('secret').toString('base64url') };
 }

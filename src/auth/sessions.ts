@@ -113,6 +113,19 @@ export class SessionService {
     return n > 0;
   }
 
+  /** The user a (valid) refresh token belongs to, or null. */
+  async userOfToken(em: EntityManager, raw: string): Promise<number | null> {
+    const token = parseToken(raw);
+    if (!token) return null;
+    const row = await em.findOne(RefreshToken, token.id, { populate: ['session'] });
+    return row && secretMatches(token.secret, row.secretHash) ? row.session.user.id : null;
+  }
+
+  /** Ends one session of a user; false when it is not theirs or already ended. */
+  async revokeSession(em: EntityManager, sessionId: string, userId: number): Promise<boolean> {
+    return (await em.nativeUpdate(Session, { id: sessionId, user: userId, revokedAt: null }, { revokedAt: new Date() })) > 0;
+  }
+
   /** Ends every live session of a user (password change, deactivation, "log out everywhere"). */
   async revokeAll(em: EntityManager, userId: number): Promise<number> {
     return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: new Date() });

@@ -33,11 +33,12 @@ export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Pr
   }
   const row = (await query) as Record<string, unknown> | undefined;
   if (!row) return { reason: 'TOKEN_INVALID' };
-  if (claims.sid && Number(row.live_session) !== 1) return { reason: 'TOKEN_INVALID' };
+  const liveSession = !claims.sid || Number(row.live_session) === 1;
   delete row.live_session;
   delete row.password;
   const user = em.map(User, row);
+  // Inactive first: it is the reason a client should show, whatever else died with it.
   if (!user.isActive) return { reason: 'USER_INACTIVE' };
-  if (user.tokenVersion !== claims.ver) return { reason: 'TOKEN_INVALID' };
+  if (!liveSession || user.tokenVersion !== claims.ver) return { reason: 'TOKEN_INVALID' };
   return { user };
 }

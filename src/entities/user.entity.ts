@@ -30,6 +30,7 @@ export class User {
   @Property({ type: 'string', length: 254, nullable: true })
   emailKey?: string | null;
 
+  @Field({ description: 'True once the user proved they own the email (or the provider vouched for it).' })
   @Property({ type: 'boolean', default: false })
   emailVerified: boolean = false;
 

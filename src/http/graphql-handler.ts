@@ -38,7 +38,7 @@ export async function handleGraphQL(
   apollo: ApolloServer<Context>,
   req: IncomingMessage,
   res: ServerResponse,
-  opts: { maxBodyBytes: number; context: () => Promise<Context> },
+  opts: { maxBodyBytes: number; context: () => Promise<Context>; setCookies: () => string[] },
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -63,6 +63,8 @@ export async function handleGraphQL(
     context: opts.context,
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
+  const cookies = opts.setCookies();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
     res.end(result.body.string);

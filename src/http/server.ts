@@ -4,9 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Context } from '../context';
 import { createContext } from '../context';
 import type { Services } from '../services';
+import { applyCors } from './cors';
+import { GRAPHQL_PATH } from './paths';
 import { BodyTooLargeError, handleGraphQL, sendJson } from './graphql-handler';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH } from './paths';
 
 export function createHttpServer(services: Services, apollo: ApolloServer<Context>): Server {
   const { config, logger } = services;
@@ -16,10 +18,13 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
       return sendJson(res, 200, { status: 'ok' });
     }
     if (path === GRAPHQL_PATH) {
+      if (applyCors(config, req, res)) return;
       const clientIp = req.socket.remoteAddress ?? null;
+      let ctx: Context | undefined;
       return handleGraphQL(apollo, req, res, {
         maxBodyBytes: config.graphql.maxBodyBytes,
-        context: async () => createContext(services, req, clientIp),
+        context: async () => (ctx ??= createContext(services, req, clientIp)),
+        setCookies: () => ctx?.responseCookies ?? [],
       });
     }
     sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });

@@ -1,11 +1,13 @@
-// register, login, refreshToken, verifyToken, revokeToken: the
-// djangorestframework-jwt endpoints, with rotation and revocation added.
+// register, login, refreshToken, verifyToken, revokeToken, logout: the
+// djangorestframework-jwt and rest-auth endpoints, with rotation and
+// revocation added.
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { AppError } from '../errors';
+import { AppError, badInput } from '../errors';
 import { loadViewer } from '../auth/viewer';
-import { authPayload } from './issue-tokens';
-import { AuthPayload, VerifyTokenPayload } from './types/auth-payload.type';
+import { sendVerification } from '../auth/account-mail';
+import { authPayload, clearAuthCookies, refreshTokenFrom } from './issue-tokens';
+import { AuthPayload, RegisterPayload, VerifyTokenPayload } from './types/auth-payload.type';
 import { LoginArgs } from './types/login.args';
 import { RegisterInput } from './types/register.input';
 import { TokenPayload } from './types/token-payload.type';
@@ -14,28 +16,41 @@ const MAX_TOKEN_LENGTH = 4096;
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in.' })
-  async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    const user = await ctx.services.accounts.create(ctx.em, input);
-    ctx.services.logger.info({ event: 'register', userId: user.id }, 'account created');
-    return authPayload(ctx, await ctx.services.sessions.start(ctx.em, user, ctx.client));
+  @Mutation(() => RegisterPayload, { description: 'Creates an account, mails a verification link and (unless verification is mandatory) signs it in.' })
+  async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
+    const { services } = ctx;
+    const user = await services.accounts.create(ctx.em, input);
+    services.logger.info({ event: 'register', userId: user.id }, 'account created');
+    const mode = services.config.account.emailVerification;
+    if (mode !== 'none') await sendVerification(services, ctx.em, user);
+    if (mode === 'mandatory') {
+      ctx.signedIn = user;
+      return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user, emailVerificationRequired: true });
+    }
+    const auth = authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
+    return Object.assign(new RegisterPayload(), { ...auth, emailVerificationRequired: false });
   }
 
   @Mutation(() => AuthPayload, { description: '`username` may also be the account email.' })
   async login(@Args() { username, password }: LoginArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
+    const { services } = ctx;
     if (username.length > 254 || password.length > 256) throw new AppError('INVALID_CREDENTIALS');
     try {
-      const user = await ctx.services.accounts.authenticate(ctx.em, username, password);
-      ctx.services.logger.info({ event: 'login', outcome: 'success', userId: user.id, ip: ctx.client.ip }, 'sign-in succeeded');
-      return authPayload(ctx, await ctx.services.sessions.start(ctx.em, user, ctx.client));
+      const user = await services.accounts.authenticate(ctx.em, username, password, {
+        requireVerifiedEmail: services.config.account.emailVerification === 'mandatory',
+      });
+      services.logger.info({ event: 'login', outcome: 'success', userId: user.id, ip: ctx.client.ip }, 'sign-in succeeded');
+      return authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
     } catch (err) {
-      if (err instanceof AppError) ctx.services.logger.info({ event: 'login', outcome: 'failure', ip: ctx.client.ip }, 'sign-in failed');
+      if (err instanceof AppError) services.logger.info({ event: 'login', outcome: 'failure', code: err.code, ip: ctx.client.ip }, 'sign-in failed');
       throw err;
     }
   }
 
-  @Mutation(() => AuthPayload, { description: 'Rotates a refresh token: returns a new pair; the old refresh token stops working.' })
-  async refreshToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, { description: 'Rotates a refresh token (the argument, or in cookie mode the cookie): a new pair; the old refresh token stops working.' })
+  async refreshToken(@Arg('refreshToken', () => String, { nullable: true }) arg: string | null, @Ctx() ctx: Context): Promise<AuthPayload> {
+    const refreshToken = refreshTokenFrom(ctx, arg);
+    if (!refreshToken) throw badInput('refreshToken', 'No refresh token was given.');
     if (refreshToken.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
     try {
       return authPayload(ctx, await ctx.services.sessions.rotate(ctx.em, refreshToken));
@@ -60,5 +75,27 @@ export class AuthResolver {
   async revokeToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<boolean> {
     if (refreshToken.length > MAX_TOKEN_LENGTH) return false;
     return ctx.services.sessions.revokeByToken(ctx.em, refreshToken);
+  }
+
+  @Mutation(() => Boolean, {
+    description: "Ends this session (the refresh token's, the cookie's, or the access token's), or with `everywhere` all of the viewer's. Clears the cookies in cookie mode.",
+  })
+  async logout(
+    @Ctx() ctx: Context,
+    @Arg('refreshToken', () => String, { nullable: true }) arg?: string | null,
+    @Arg('everywhere', { defaultValue: false }) everywhere?: boolean,
+  ): Promise<boolean> {
+    const { sessions } = ctx.services;
+    clearAuthCookies(ctx);
+    const refreshToken = refreshTokenFrom(ctx, arg);
+    if (everywhere) {
+      const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, refreshToken) : null);
+      if (!userId) throw new AppError('UNAUTHENTICATED', undefined, { reason: 'MISSING_TOKEN' });
+      return (await sessions.revokeAll(ctx.em, userId)) > 0;
+    }
+    if (refreshToken && refreshToken.length <= MAX_TOKEN_LENGTH) return sessions.revokeByToken(ctx.em, refreshToken);
+    const viewer = await ctx.viewer();
+    if (viewer && ctx.auth.kind === 'token' && ctx.auth.claims.sid) return sessions.revokeSession(ctx.em, ctx.auth.claims.sid, viewer.id);
+    return false;
   }
 }

@@ -108,11 +108,12 @@ test('revokeToken ends the session: its refresh and access tokens stop working',
   expect((await server.gql(REVOKE, { refreshToken: 'nope.nope' })).data.revokeToken).toBe(false);
 });
 
-test('malformed or unknown refresh tokens are TOKEN_INVALID', async () => {
+test('malformed or unknown refresh tokens are TOKEN_INVALID; none at all is BAD_USER_INPUT', async () => {
   const server = await start();
   const u = await registerUser(server);
   const [id] = u.refreshToken.split('.');
-  for (const bad of ['', 'garbage', `${id}.${'A'.repeat(43)}`, u.token, 'x'.repeat(5000)]) {
+  expect((await server.gql(REFRESH, { refreshToken: '' })).errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'refreshToken' });
+  for (const bad of ['garbage', `${id}.${'A'.repeat(43)}`, u.token, 'x'.repeat(5000)]) {
     expect(errorCode(await server.gql(REFRESH, { refreshToken: bad }))).toBe('TOKEN_INVALID');
   }
 });

@@ -4,10 +4,10 @@ import { TokenPayload } from './token-payload.type';
 
 @ObjectType()
 export class AuthPayload {
-  @Field({ description: 'Access JWT; send it as `Authorization: JWT <token>`.' })
-  token!: string;
+  @Field(() => String, { nullable: true, description: 'Access JWT; send it as `Authorization: JWT <token>`. Null only when JWT_HIDE_TOKEN_FIELDS=true (cookie mode).' })
+  token!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Opaque refresh token; null when JWT_ALLOW_REFRESH=false.' })
+  @Field(() => String, { nullable: true, description: 'Opaque refresh token; null when JWT_ALLOW_REFRESH=false or JWT_HIDE_TOKEN_FIELDS=true.' })
   refreshToken!: string | null;
 
   @Field(() => TokenPayload)
@@ -24,4 +24,20 @@ export class AuthPayload {
 export class VerifyTokenPayload {
   @Field() token!: string;
   @Field(() => TokenPayload) payload!: TokenPayload;
+}
+
+/**
+ * What register answers. The same fields as AuthPayload, but the token fields
+ * are null when ACCOUNT_EMAIL_VERIFICATION=mandatory: then the account must be
+ * confirmed by email before it can sign in (`emailVerificationRequired`).
+ */
+@ObjectType()
+export class RegisterPayload {
+  @Field(() => String, { nullable: true }) token!: string | null;
+  @Field(() => String, { nullable: true }) refreshToken!: string | null;
+  @Field(() => TokenPayload, { nullable: true }) payload!: TokenPayload | null;
+  @Field(() => Int, { nullable: true }) refreshExpiresIn!: number | null;
+  @Field(() => User) user!: User;
+  @Field({ description: 'True when no tokens were issued because the email must be confirmed first.' })
+  emailVerificationRequired!: boolean;
 }

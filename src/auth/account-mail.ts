@@ -1,0 +1,42 @@
+// The mails of the account lifecycle: what token to issue, which link, and
+// sending in the background so neither a slow nor a failing mail server
+// changes the answer (or its timing) the client gets.
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { User } from '../entities';
+import { sendInBackground } from '../mail/mailer';
+import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, verificationEmail } from '../mail/templates';
+import type { Services } from '../services';
+import { emailKey } from './accounts';
+
+/** Mails a verification link for the user's current email. */
+export async function sendVerification(services: Services, em: SqlEntityManager, user: User): Promise<void> {
+  if (!user.email || !user.emailKey) return;
+  const { account } = services.config;
+  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', user.emailKey, account.emailVerificationTimeout);
+  const hours = Math.round(account.emailVerificationTimeout / 3600);
+  sendInBackground(services.mailer, services.logger, verificationEmail(user.email, user.username, link(account.emailVerificationUrl, token), hours));
+}
+
+/**
+ * Looks the email up, issues a reset token and mails it, all after the
+ * answer: the caller learns nothing, not even from the time it took.
+ */
+export function requestPasswordReset(services: Services, email: string): void {
+  services.background.run('password-reset', async () => {
+    const em = services.orm.em.fork() as SqlEntityManager;
+    const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true }, { populate: ['password'] });
+    if (!user || !user.email) return;
+    const { account } = services.config;
+    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', user.password, account.passwordResetTimeout);
+    const minutes = Math.round(account.passwordResetTimeout / 60);
+    await services.mailer.send(passwordResetEmail(user.email, user.username, link(account.passwordResetUrl, token), minutes));
+  });
+}
+
+export function notifyPasswordChanged(services: Services, user: User): void {
+  if (user.email) sendInBackground(services.mailer, services.logger, passwordChangedEmail(user.email, user.username));
+}
+
+export function notifyEmailChanged(services: Services, user: User, oldEmail: string | null | undefined): void {
+  if (oldEmail && user.email) sendInBackground(services.mailer, services.logger, emailChangedEmail(oldEmail, user.username, user.email));
+}

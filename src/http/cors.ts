@@ -1,0 +1,38 @@
+// CORS with an allow-list (CORS_ORIGINS) and credentials, for browser apps
+// on other origins. Preflights from other origins get no CORS headers, and in
+// cookie mode their requests are refused outright: ambient cookies must never
+// act for a page we did not list.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config';
+
+const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
+
+/** Returns true when the request has been fully answered (preflight or refusal). */
+export function applyCors(config: Config, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  const allowed = config.corsOrigins.includes(origin) || isSameOrigin(req, origin);
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('vary', 'Origin');
+  }
+  if (req.method === 'OPTIONS') {
+    if (allowed) {
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+      res.setHeader('access-control-max-age', '600');
+    }
+    res.writeHead(allowed ? 204 : 403).end();
+    return true;
+  }
+  if (!allowed && config.cookie.enabled) {
+    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Origin not allowed.', extensions: { code: 'FORBIDDEN' } }] }));
+    return true;
+  }
+  return false;
+}
+
+function isSameOrigin(req: IncomingMessage, origin: string): boolean {
+  return req.headers.host !== undefined && (origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
+}

@@ -1,0 +1,2 @@
+/** The one GraphQL endpoint (cookies are path-scoped to it). */
+export const GRAPHQL_PATH = '/graphql';

@@ -1,0 +1,35 @@
+// The account emails, each with a plain-text and an HTML body.
+import type { MailMessage } from './mailer';
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function message(to: string, subject: string, lines: string[], link?: { url: string; label: string }): MailMessage {
+  const text = [...lines, ...(link ? ['', `${link.label}: ${link.url}`] : []), '', '— authql'].join('\n');
+  const html =
+    lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n') +
+    (link ? `\n<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>` : '') +
+    '\n<p>— authql</p>';
+  return { to, subject, text, html };
+}
+
+export const link = (template: string, token: string) => template.replace('{token}', encodeURIComponent(token));
+
+export const verificationEmail = (to: string, username: string, url: string, hours: number) =>
+  message(to, 'Confirm your email address', [`Hello ${username},`, `Please confirm that ${to} is your email address. The link works once, for ${hours} hours.`], {
+    url,
+    label: 'Confirm your email',
+  });
+
+export const passwordResetEmail = (to: string, username: string, url: string, minutes: number) =>
+  message(
+    to,
+    'Reset your password',
+    [`Hello ${username},`, `Someone asked to reset the password of your account. The link works once, for ${minutes} minutes.`, 'If it was not you, ignore this email: your password stays as it is.'],
+    { url, label: 'Choose a new password' },
+  );
+
+export const passwordChangedEmail = (to: string, username: string) =>
+  message(to, 'Your password was changed', [`Hello ${username},`, 'The password of your account was just changed, and every other session was signed out.', 'If it was not you, reset your password now and contact support.']);
+
+export const emailChangedEmail = (to: string, username: string, newEmail: string) =>
+  message(to, 'Your email address was changed', [`Hello ${username},`, `The email address of your account was changed to ${newEmail}.`, 'If it was not you, contact support.']);

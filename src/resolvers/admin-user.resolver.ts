@@ -1,0 +1,83 @@
+// Staff user management (what DRF's ModelViewSet gave the Django project).
+// Staff may manage ordinary users; only superusers grant or take away
+// isStaff/isSuperuser, or touch a superuser's account.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { User } from '../entities';
+import { AppError, badInput } from '../errors';
+import { emailKey, usernameKey } from '../auth/accounts';
+import { CreateUserInput, UpdateUserInput } from './types/admin-user.input';
+
+const forbidden = (why: string) => new AppError('FORBIDDEN', why);
+
+async function target(ctx: Context, id: string): Promise<User> {
+  const user = /^\d{1,15}$/.test(id) ? await ctx.em.findOne(User, Number(id)) : null;
+  if (!user) throw badInput('id', 'No user with that id.');
+  const viewer = await ctx.requireViewer();
+  if (user.isSuperuser && !viewer.isSuperuser) throw forbidden('Only superusers can change a superuser.');
+  return user;
+}
+
+@Resolver()
+export class AdminUserResolver {
+  @Authorized('STAFF')
+  @Mutation(() => User)
+  async createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+    const viewer = await ctx.requireViewer();
+    if ((input.isStaff || input.isSuperuser) && !viewer.isSuperuser) throw forbidden('Only superusers can grant isStaff or isSuperuser.');
+    const user = await ctx.services.accounts.create(ctx.em, {
+      username: input.username,
+      email: input.email ?? null,
+      password: input.password ?? null,
+      firstName: input.firstName ?? '',
+      lastName: input.lastName ?? '',
+      isStaff: input.isStaff ?? false,
+      isSuperuser: input.isSuperuser ?? false,
+      emailVerified: input.emailVerified ?? false,
+    });
+    if (input.isActive === false) {
+      user.isActive = false;
+      await ctx.em.flush();
+    }
+    ctx.services.logger.info({ event: 'user_created', by: viewer.id, userId: user.id }, 'user created by staff');
+    return user;
+  }
+
+  @Authorized('STAFF')
+  @Mutation(() => User)
+  async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: Context): Promise<User> {
+    const { services, em } = ctx;
+    const viewer = await ctx.requireViewer();
+    const user = await target(ctx, id);
+    const privileged = (input.isStaff != null && input.isStaff !== user.isStaff) || (input.isSuperuser != null && input.isSuperuser !== user.isSuperuser);
+    if (privileged && !viewer.isSuperuser) throw forbidden('Only superusers can grant or remove isStaff or isSuperuser.');
+    services.accounts.validate({ username: input.username ?? user.username, email: input.email ?? null, password: input.password ?? null });
+    if (input.username != null) Object.assign(user, { username: input.username, usernameKey: usernameKey(input.username) });
+    if (input.email != null) Object.assign(user, { email: input.email, emailKey: emailKey(input.email) });
+    if (input.password != null) user.password = await services.passwords.hash(input.password);
+    for (const key of ['firstName', 'lastName', 'isActive', 'emailVerified', 'isStaff', 'isSuperuser'] as const) {
+      if (input[key] != null) (user as unknown as Record<string, unknown>)[key] = input[key];
+    }
+    try {
+      await em.flush(); // a new password or isActive=false bumps the token version
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw badInput(input.email != null ? 'email' : 'username', 'That username or email is taken.');
+      throw err;
+    }
+    if (input.password != null || input.isActive === false) await services.sessions.revokeAll(em, user.id);
+    services.logger.info({ event: 'user_updated', by: viewer.id, userId: user.id, fields: Object.keys(input) }, 'user updated by staff');
+    return user;
+  }
+
+  @Authorized('STAFF')
+  @Mutation(() => Boolean)
+  async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const viewer = await ctx.requireViewer();
+    const user = await target(ctx, id);
+    if (user.id === viewer.id) throw forbidden('Use deleteMe to delete your own account.');
+    await ctx.em.nativeDelete(User, { id: user.id });
+    ctx.services.logger.info({ event: 'user_deleted', by: viewer.id, userId: user.id }, 'user deleted by staff');
+    return true;
+  }
+}

@@ -1,0 +1,69 @@
+// changePassword, requestPasswordReset, resetPassword. A new password ends
+// every earlier session (the token-version bump does it for all tokens at
+// once) and the user is told by email.
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Resolver } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import type { Context } from '../context';
+import { User } from '../entities';
+import { badInput } from '../errors';
+import { passwordProblem } from '../auth/password-rules';
+import { notifyPasswordChanged, requestPasswordReset } from '../auth/account-mail';
+import { authPayload } from './issue-tokens';
+import { AuthPayload } from './types/auth-payload.type';
+
+@ArgsType()
+class ChangePasswordArgs {
+  @Field() @MaxLength(256) oldPassword!: string;
+  @Field() @MaxLength(256) newPassword!: string;
+}
+
+@ArgsType()
+class ResetPasswordArgs {
+  @Field() @MaxLength(4096) token!: string;
+  @Field() @MaxLength(256) newPassword!: string;
+}
+
+function checkNewPassword(user: User, password: string): void {
+  const problem = passwordProblem(password, [user.username, user.email?.split('@')[0]]);
+  if (problem) throw badInput('newPassword', problem);
+}
+
+@Resolver()
+export class PasswordResolver {
+  @Authorized()
+  @Mutation(() => AuthPayload, { description: 'Ends every other session and returns a fresh one.' })
+  async changePassword(@Args() { oldPassword, newPassword }: ChangePasswordArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
+    const { services, em } = ctx;
+    const user = await ctx.requireViewer();
+    await em.populate(user, ['password']);
+    if (!(await services.passwords.verify(user.password, oldPassword))) throw badInput('oldPassword', 'The current password is not correct.');
+    checkNewPassword(user, newPassword);
+    user.password = await services.passwords.hash(newPassword);
+    await em.flush(); // bumps the token version: every earlier token dies
+    await services.sessions.revokeAll(em, user.id);
+    notifyPasswordChanged(services, user);
+    services.logger.info({ event: 'password_change', userId: user.id }, 'password changed');
+    return authPayload(ctx, await services.sessions.start(em, user, ctx.client));
+  }
+
+  @Mutation(() => Boolean, { description: 'Mails a reset link if the email belongs to an active account. Always true, in the same time either way.' })
+  requestPasswordReset(@Arg('email') email: string, @Ctx() ctx: Context): boolean {
+    if (email.length <= 254) requestPasswordReset(ctx.services, email);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Sets a new password with a mailed token (single use, expires after PASSWORD_RESET_TIMEOUT); ends all sessions.' })
+  async resetPassword(@Args() { token, newPassword }: ResetPasswordArgs, @Ctx() ctx: Context): Promise<boolean> {
+    const { services, em } = ctx;
+    const { row, user } = await services.oneTimeTokens.peek(em, token, 'password_reset', (u) => u.password);
+    checkNewPassword(user, newPassword); // before using the token up, so a typo does not burn it
+    await services.oneTimeTokens.consume(em, row);
+    user.password = await services.passwords.hash(newPassword);
+    user.emailVerified = true; // following the mailed link proved the address
+    await em.flush();
+    await services.sessions.revokeAll(em, user.id);
+    notifyPasswordChanged(services, user);
+    services.logger.info({ event: 'password_reset', userId: user.id }, 'password reset');
+    return true;
+  }
+}
