@@ -1,0 +1,174 @@
+// authql's GraphiQL playground: GraphiQL (from its UMD build, served by authql
+// itself) plus a sign-in bar. Signing in (or pasting a token) puts
+// `Authorization: JWT <token>` on every request GraphiQL sends; an access
+// token that has expired, or is about to, is refreshed once with
+// `refreshToken` (concurrent requests share that one refresh) and the request
+// retried; a refresh the server refuses signs out. The tokens live in
+// sessionStorage: this tab only, gone when it closes. Plain ES2020, no build.
+(function () {
+  'use strict';
+  const endpoint = document.body.dataset.endpoint || '/graphql';
+  const STORE = 'authql.playground.session';
+  const REFRESH_MARGIN_S = 5;
+  const $ = (id) => document.getElementById(id);
+
+  let session = load();
+  let refreshing = null;
+  let refreshCount = 0;
+
+  function load() {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORE) || 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  function save(next) {
+    session = next;
+    if (next) sessionStorage.setItem(STORE, JSON.stringify(next));
+    else sessionStorage.removeItem(STORE);
+    render();
+  }
+
+  /** The JWT's claims, or null when it is not a JWT (only read for display and expiry). */
+  function claims(token) {
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (ch) => ch.charCodeAt(0))));
+    } catch {
+      return null;
+    }
+  }
+
+  function fromPayload(token, refreshToken) {
+    const c = claims(token) || {};
+    return { token, refreshToken: refreshToken || null, username: c.username || c.sub || 'unknown', exp: typeof c.exp === 'number' ? c.exp : null };
+  }
+
+  function message(text, ok) {
+    const el = $('auth-message');
+    el.textContent = text || '';
+    el.className = ok ? 'ok' : '';
+  }
+
+  /** A GraphQL call of our own (sign-in, refresh, sign-out), outside GraphiQL's editor. */
+  async function call(query, variables) {
+    const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    return res.json();
+  }
+
+  const TOKENS = 'token refreshToken payload { username exp }';
+
+  async function signIn(username, password) {
+    const r = await call(`mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { ${TOKENS} } }`, { u: username, p: password });
+    if (r.errors) return message(`Sign-in failed: ${r.errors[0].extensions?.code || r.errors[0].message}`);
+    const { token, refreshToken, payload } = r.data.login;
+    if (!token) return message('Signed in with cookies (JWT_HIDE_TOKEN_FIELDS): the browser sends them by itself.', true);
+    save({ token, refreshToken, username: payload.username, exp: payload.exp });
+    message('');
+  }
+
+  /** One refresh at a time: every request that needs one waits for the same call. */
+  function refresh() {
+    if (!session || !session.refreshToken) return Promise.resolve(false);
+    refreshing ??= (async () => {
+      try {
+        const r = await call(`mutation ($r: String!) { refreshToken(refreshToken: $r) { ${TOKENS} } }`, { r: session.refreshToken });
+        if (r.errors) {
+          const code = r.errors[0].extensions?.code;
+          save(null);
+          message(`Signed out: the session ended (${code}). Sign in again.`);
+          return false;
+        }
+        const { token, refreshToken, payload } = r.data.refreshToken;
+        refreshCount += 1;
+        save({ token, refreshToken, username: payload.username, exp: payload.exp });
+        return true;
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  async function signOut() {
+    const old = session;
+    save(null);
+    message('Signed out.', true);
+    if (old && old.refreshToken) await call('mutation ($r: String) { logout(refreshToken: $r) }', { r: old.refreshToken }).catch(() => undefined);
+  }
+
+  const expiring = () => session && session.exp !== null && session.exp - Date.now() / 1000 < REFRESH_MARGIN_S;
+
+  /** GraphiQL's fetch: adds the token, refreshes when it has expired, retries once. */
+  async function authFetch(url, init) {
+    if (expiring() && session.refreshToken) await refresh();
+    const send = () => {
+      const headers = new Headers(init && init.headers);
+      // A header typed into GraphiQL's own header editor wins.
+      if (session && !headers.has('authorization')) headers.set('authorization', `JWT ${session.token}`);
+      return fetch(url, { ...init, headers });
+    };
+    const res = await send();
+    if (!session || !session.refreshToken || !(res.headers.get('content-type') || '').includes('json')) return res;
+    const body = await res.clone().json().catch(() => null);
+    const expired = body && Array.isArray(body.errors) && body.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED' && e.extensions.reason === 'TOKEN_EXPIRED');
+    return expired && (await refresh()) ? send() : res;
+  }
+
+  function render() {
+    const signedIn = !!session;
+    $('sign-in').hidden = signedIn || !$('paste-token').hidden;
+    $('signed-in').hidden = !signedIn;
+    if (signedIn) $('who').textContent = session.username;
+    if (signedIn) $('paste-token').hidden = true;
+    $('refreshes').textContent = refreshCount ? `· refreshed ${refreshCount}×` : '';
+    $('refreshes').dataset.count = String(refreshCount);
+    tick();
+  }
+
+  function tick() {
+    if (!session) return;
+    if (session.exp === null) return void ($('expiry').textContent = '· no expiry in token');
+    const left = Math.round(session.exp - Date.now() / 1000);
+    const canRefresh = session.refreshToken ? ' (refreshes on the next request)' : ' (paste a new one)';
+    $('expiry').textContent = left > 0 ? `· token expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : `· token expired${canRefresh}`;
+  }
+
+  $('sign-in').addEventListener('submit', (e) => {
+    e.preventDefault();
+    signIn($('username').value, $('password').value).catch((err) => message(`Sign-in failed: ${err.message}`));
+    $('password').value = '';
+  });
+  $('paste-token').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = $('access-token').value.trim();
+    if (!claims(token)) return message('That does not look like a JWT.');
+    save(fromPayload(token, $('refresh-token').value.trim()));
+    $('access-token').value = $('refresh-token').value = '';
+    message('');
+  });
+  $('show-paste').addEventListener('click', () => {
+    $('paste-token').hidden = false;
+    render();
+  });
+  $('hide-paste').addEventListener('click', () => {
+    $('paste-token').hidden = true;
+    render();
+  });
+  $('sign-out').addEventListener('click', () => void signOut());
+  setInterval(tick, 1000);
+  render();
+
+  const params = new URLSearchParams(location.search);
+  const fetcher = GraphiQL.createFetcher({ url: endpoint, fetch: authFetch });
+  ReactDOM.createRoot($('graphiql')).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultQuery: params.get('query') || '# Sign in above, then run this (Ctrl-Enter).\n{\n  me { id username email }\n  users(first: 10) {\n    totalCount\n    edges { node { id username } }\n  }\n}\n',
+      query: params.get('query') || undefined,
+      shouldPersistHeaders: false,
+    }),
+  );
+})();
