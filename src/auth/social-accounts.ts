@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { SocialAccount, User, type SocialProvider } from '../entities';
 import { AppError, socialAuthFailed } from '../errors';
 import type { SocialProfile } from '../providers/provider';
-import { emailKey, usernameKey } from './accounts';
+import { USERNAME_MAX, emailKey, usernameKey } from './accounts';
 import { PasswordHasher } from './passwords';
 
 export interface SocialSignIn {
@@ -26,6 +26,8 @@ const MAX_ATTEMPTS = 3;
 /** What the username rule in accounts.ts does not allow; dropped from nicknames. */
 const NOT_USERNAME_CHARS = /[^\p{L}\p{N}@.+_-]/gu;
 const STEM_LENGTH = 30;
+/** Room for `_` and a 6-character suffix within USERNAME_MAX. */
+const FALLBACK_MAX = USERNAME_MAX - 7;
 const MAX_EMAIL_LENGTH = 254;
 
 export class SocialAccountService {
@@ -36,13 +38,13 @@ export class SocialAccountService {
     return retryOnConflict(() => em.transactional((tx) => this.signInOnce(tx, provider, profile)));
   }
 
-  /** Links a verified profile to the signed-in user (again: idempotent). */
-  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile): Promise<SocialAccount> {
+  /** Links a verified profile to the signed-in user (again: idempotent). `field` names the token argument in errors. */
+  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile, field = 'accessToken'): Promise<SocialAccount> {
     return retryOnConflict(() =>
       em.transactional(async (tx) => {
         const existing = await tx.findOne(SocialAccount, { provider, uid: profile.uid });
         if (existing && existing.user.id !== userId) {
-          throw new AppError('BAD_USER_INPUT', 'That provider account is already connected to another user.', { field: 'accessToken' });
+          throw new AppError('BAD_USER_INPUT', 'That provider account is already connected to another user.', { field });
         }
         const account = existing ?? tx.create(SocialAccount, { provider, uid: profile.uid, user: tx.getReference(User, userId) });
         account.extraData = profile.extra;
@@ -119,7 +121,8 @@ async function newUser(tx: EntityManager, provider: SocialProvider, profile: Soc
 
 /** The nickname made into a username, then with a random suffix, then `<provider>_<uid>`. */
 async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<string> {
-  const fallback = `${provider}_${profile.uid}`;
+  // Opaque ids (Apple's, Naver's base64) may hold characters the username rule refuses, or be long.
+  const fallback = `${provider}_${profile.uid.replace(NOT_USERNAME_CHARS, '')}`.slice(0, FALLBACK_MAX);
   const cleaned = (profile.name ?? '').normalize('NFKC').trim().replace(/\s+/g, '_').replace(NOT_USERNAME_CHARS, '');
   const stem = [...cleaned].slice(0, STEM_LENGTH).join('');
   const suffix = () => randomBytes(3).toString('hex');

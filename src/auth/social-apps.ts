@@ -1,7 +1,8 @@
 // Provider apps, managed by staff over GraphQL and by operators from the CLI
 // through this one module, so both apply the same rules: one app per
 // provider; Kakao needs its numeric App ID as `key`; Facebook needs its
-// numeric App ID as `clientId` and its App Secret.
+// numeric App ID as `clientId` and its App Secret; Google, Apple and Kakao ID
+// tokens may be addressed to `clientId` or any of `extraClientIds`.
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { SocialApp, SocialProvider } from '../entities';
 import { badInput } from '../errors';
@@ -10,6 +11,8 @@ export interface SocialAppFields {
   provider: SocialProvider;
   name: string;
   clientId: string;
+  /** Omitted or null means none. */
+  extraClientIds?: readonly string[] | null;
   /** Omitted or null keeps the stored secret on update; '' clears it. */
   secret?: string | null;
   key?: string | null;
@@ -17,6 +20,8 @@ export interface SocialAppFields {
 
 const FIELD_MAX = 191;
 const NAME_MAX = 40;
+const EXTRA_CLIENT_IDS_MAX = 10;
+const CLIENT_ID_RE = /^\S{1,191}$/;
 
 export function listSocialApps(em: EntityManager): Promise<SocialApp[]> {
   return em.find(SocialApp, {}, { orderBy: { id: 'asc' } });
@@ -53,11 +58,15 @@ async function save(em: EntityManager, app: SocialApp): Promise<SocialApp> {
 function checked(input: SocialAppFields, storedSecret: string | null): Omit<SocialApp, 'id' | 'hasSecret'> {
   const name = input.name.trim();
   const clientId = input.clientId.trim();
+  const extraClientIds = [...new Set((input.extraClientIds ?? []).map((id) => id.trim()))].filter((id) => id !== clientId);
   const key = input.key?.trim() || null;
   const secret = input.secret == null ? storedSecret : input.secret.trim() || null;
   if (!Object.values(SocialProvider).includes(input.provider)) throw badInput('provider', 'Unknown provider.');
   if (!name || name.length > NAME_MAX) throw badInput('name', `The name is 1–${NAME_MAX} characters.`);
-  if (!/^\S{1,191}$/.test(clientId)) throw badInput('clientId', `The client id is 1–${FIELD_MAX} characters without spaces.`);
+  if (!CLIENT_ID_RE.test(clientId)) throw badInput('clientId', `The client id is 1–${FIELD_MAX} characters without spaces.`);
+  if (extraClientIds.length > EXTRA_CLIENT_IDS_MAX || !extraClientIds.every((id) => CLIENT_ID_RE.test(id))) {
+    throw badInput('extraClientIds', `At most ${EXTRA_CLIENT_IDS_MAX} extra client ids, each 1–${FIELD_MAX} characters without spaces.`);
+  }
   if (secret && secret.length > FIELD_MAX) throw badInput('secret', `The secret is at most ${FIELD_MAX} characters.`);
   if (key && key.length > FIELD_MAX) throw badInput('key', `The key is at most ${FIELD_MAX} characters.`);
   if (input.provider === SocialProvider.KAKAO && !/^\d+$/.test(key ?? '')) {
@@ -67,5 +76,5 @@ function checked(input: SocialAppFields, storedSecret: string | null): Omit<Soci
     if (!/^\d+$/.test(clientId)) throw badInput('clientId', 'Facebook needs the numeric App ID as client id.');
     if (!secret) throw badInput('secret', 'Facebook needs the App Secret.');
   }
-  return { provider: input.provider, name, clientId, secret, key };
+  return { provider: input.provider, name, clientId, extraClientIds, secret, key };
 }

@@ -8,9 +8,11 @@ import { SOCIAL_PROVIDERS, parseProvider, type SocialProvider } from '../entitie
 import { AppError } from '../errors';
 import { stringFlag, UsageError, type Flags } from './args';
 
-export const SOCIALAPP_USAGE = `  socialapp:add --provider kakao|facebook --name N --client-id C [--secret S] [--key K]
-                                              register a provider app (Kakao: --key is the numeric App ID;
-                                              Facebook: --client-id is the App ID, --secret the App Secret)
+export const SOCIALAPP_USAGE = `  socialapp:add --provider P --name N --client-id C [--extra-client-ids C2,C3] [--secret S] [--key K]
+                                              register a provider app (kakao, facebook, google, apple or naver;
+                                              Kakao: --key is the numeric App ID; Facebook: --client-id is the
+                                              App ID, --secret the App Secret; Google, Apple, Kakao: ID tokens
+                                              may be for --client-id or any of --extra-client-ids)
   socialapp:list                              list provider apps (secrets are never shown)
   socialapp:remove --id X | --provider P [--name N]
                                               remove a provider app
@@ -29,6 +31,7 @@ export async function socialAppAdd(orm: Orm, flags: Flags): Promise<string> {
       provider,
       name: required('name'),
       clientId: required('client-id'),
+      extraClientIds: stringFlag(flags, 'extra-client-ids')?.split(',') ?? null,
       secret: stringFlag(flags, 'secret') ?? null,
       key: stringFlag(flags, 'key') ?? null,
     });
@@ -72,6 +75,7 @@ function providerFlag(flags: Flags): SocialProvider | null {
 }
 
 function describe(app: SocialApp): string {
+  const extra = app.extraClientIds.length ? ` extra-client-ids=${app.extraClientIds.join(',')}` : '';
   const key = app.key ? ` key=${app.key}` : '';
-  return `#${app.id} ${app.provider} "${app.name}" client-id=${app.clientId}${key} secret=${app.hasSecret ? 'set' : 'not set'}`;
+  return `#${app.id} ${app.provider} "${app.name}" client-id=${app.clientId}${extra}${key} secret=${app.hasSecret ? 'set' : 'not set'}`;
 }

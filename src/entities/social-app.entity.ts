@@ -9,7 +9,7 @@ import { SocialProvider } from './social-provider';
 @ObjectType()
 @Entity({ tableName: 'social_apps' })
 export class SocialApp {
-  [OptionalProps]?: 'hasSecret';
+  [OptionalProps]?: 'hasSecret' | 'extraClientIds';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -24,10 +24,19 @@ export class SocialApp {
   @Property({ type: 'string', length: 40 })
   name!: string;
 
-  /** Kakao: the REST API key; Facebook: the App ID. */
+  /** Kakao: the REST API key; Facebook: the App ID; Google: the (web) OAuth client ID; Apple: the bundle ID; Naver: the Client ID. */
   @Field()
   @Property({ type: 'string', length: 191 })
   clientId!: string;
+
+  /**
+   * More client IDs an ID token may be addressed to (`aud`), besides
+   * clientId: Google's iOS and Android client IDs, Apple's Services ID,
+   * Kakao's native app and JavaScript keys.
+   */
+  @Field(() => [String], { description: 'More client IDs an ID token may be addressed to, besides clientId (Google iOS/Android, Apple Services ID, Kakao native app key).' })
+  @Property({ type: 'json' })
+  extraClientIds: string[] = [];
 
   /** Facebook: the App Secret (signs debug_token and appsecret_proof). Never returned. */
   @Property({ type: 'string', length: 191, nullable: true, hidden: true })

@@ -6,6 +6,9 @@ import { registerEnumType } from 'type-graphql';
 export enum SocialProvider {
   KAKAO = 'kakao',
   FACEBOOK = 'facebook',
+  GOOGLE = 'google',
+  APPLE = 'apple',
+  NAVER = 'naver',
 }
 
 registerEnumType(SocialProvider, { name: 'SocialProvider', description: 'A social sign-in provider.' });

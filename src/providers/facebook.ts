@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { SocialProvider } from '../entities/social-provider';
 import type { ProviderHttp } from './http';
-import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialProfile } from './provider';
+import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
 
 const DEBUG_TOKEN_PATH = '/debug_token';
 const USER_PATH = '/me';
@@ -17,13 +17,14 @@ export const appsecretProof = (secret: string, accessToken: string): string =>
 
 export class FacebookProvider implements IdentityProvider {
   readonly id = SocialProvider.FACEBOOK;
+  readonly accepts = ['accessToken'] as const;
 
   constructor(
     private readonly http: ProviderHttp,
     private readonly baseUrl: string,
   ) {}
 
-  async verify(accessToken: string, app: ProviderApp): Promise<SocialProfile> {
+  async verify({ token: accessToken }: SocialCredential, app: ProviderApp): Promise<SocialProfile> {
     const { clientId, secret } = app;
     if (!secret) throw new ProviderFailure('PROVIDER_NOT_CONFIGURED', 'facebook: the SocialApp has no secret');
     const signal = this.http.deadline();

@@ -82,9 +82,10 @@ function parseJson(text: unknown): unknown {
   }
 }
 
-/** Kakao's `{code}` or Facebook's `{error: {code}}`, for the log. */
+/** Kakao's `{code}`, Facebook's `{error: {code}}` or Naver's `{resultcode: "024"}`, for the log. */
 function providerCode(body: unknown): string {
   const b = asRecord(body);
-  const code = b?.code ?? asRecord(b?.error)?.code;
-  return typeof code === 'number' ? ` (provider code ${code})` : '';
+  const code = b?.code ?? asRecord(b?.error)?.code ?? b?.resultcode;
+  if (typeof code === 'number' || (typeof code === 'string' && /^\w{1,16}$/.test(code))) return ` (provider code ${code})`;
+  return '';
 }

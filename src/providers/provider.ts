@@ -1,12 +1,13 @@
 // The one small interface every social provider implements, and the profile
 // they all return. verify() must prove that the token was issued to OUR app
 // before trusting any profile: a token from any other app still opens /me
-// (token substitution). It throws ProviderFailure and nothing else.
+// (token substitution), and an ID token minted for another app is still
+// signed by the provider. It throws ProviderFailure and nothing else.
 import type { SocialProvider } from '../entities/social-provider';
 import type { SocialFailureReason } from '../errors';
 
 export interface SocialProfile {
-  /** The provider's user id, as a decimal string. */
+  /** The provider's stable user id (Kakao and Facebook: decimal; Google, Apple, Naver: an opaque string). */
   uid: string;
   email: string | null;
   /** True only when the provider vouches for the email. */
@@ -20,13 +21,25 @@ export interface SocialProfile {
 /** What a provider needs of a SocialApp. */
 export interface ProviderApp {
   readonly clientId: string;
+  /** More client IDs an ID token's `aud` may name (iOS, Android, web). */
+  readonly extraClientIds?: readonly string[] | null;
   readonly secret?: string | null;
   readonly key?: string | null;
 }
 
+/** Every client ID of the app: an ID token must be addressed to one of them. */
+export const clientIds = (app: ProviderApp): string[] => [app.clientId, ...(app.extraClientIds ?? [])];
+
+export type CredentialKind = 'accessToken' | 'idToken';
+
+/** What the mobile app sent; the nonce only ever comes with an ID token. */
+export type SocialCredential = { kind: 'accessToken'; token: string } | { kind: 'idToken'; token: string; nonce: string | null };
+
 export interface IdentityProvider {
   readonly id: SocialProvider;
-  verify(accessToken: string, app: ProviderApp): Promise<SocialProfile>;
+  /** The credentials this provider takes; the first is the one asked for when none is sent. */
+  readonly accepts: readonly CredentialKind[];
+  verify(credential: SocialCredential, app: ProviderApp): Promise<SocialProfile>;
 }
 
 export type ProviderRegistry = Readonly<Record<SocialProvider, IdentityProvider>>;
@@ -50,6 +63,12 @@ export function asRecord(v: unknown): Record<string, unknown> | null {
 }
 
 export const asString = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/** An opaque provider id (OIDC `sub`, Naver's id): printable ASCII that fits SocialAccount.uid. */
+export const asSubject = (v: unknown): string | null => (typeof v === 'string' && /^[\x21-\x7e]{1,191}$/.test(v) ? v : null);
+
+/** A claim that means yes: Apple sends booleans as the strings "true"/"false" in some tokens. */
+export const isTrue = (v: unknown): boolean => v === true || v === 'true';
 
 /**
  * A provider id as a decimal string. Numbers beyond 2^53 have already lost

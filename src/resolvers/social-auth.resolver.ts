@@ -1,6 +1,6 @@
 // socialLogin, connectSocialAccount, disconnectSocialAccount and
-// User.socialAccounts: a provider access token from the mobile app in, our
-// tokens (or a linked account) out. The provider is asked first, so nothing
+// User.socialAccounts: a provider access or ID token from the mobile app in,
+// our tokens (or a linked account) out. The provider is asked first, so nothing
 // is written unless it vouched for the token.
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
@@ -12,11 +12,13 @@ import { SocialTokenArgs } from './types/social-token.args';
 
 @Resolver()
 export class SocialAuthResolver {
-  @Mutation(() => SocialLoginPayload, { description: 'Exchanges a Kakao or Facebook access token for our tokens; the first sign-in creates the user.' })
-  async socialLogin(@Args() { provider, accessToken }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
+  @Mutation(() => SocialLoginPayload, {
+    description: 'Exchanges a provider token for our tokens (Kakao: accessToken or idToken; Google, Apple: idToken; Facebook, Naver: accessToken); the first sign-in creates the user.',
+  })
+  async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
     const { socialAuth, socialAccounts, sessions, logger } = ctx.services;
     try {
-      const profile = await socialAuth.verify(ctx.em, provider, accessToken);
+      const profile = await socialAuth.verify(ctx.em, provider, token);
       const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
       logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
       const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
@@ -29,10 +31,11 @@ export class SocialAuthResolver {
 
   @Authorized()
   @Mutation(() => SocialAccount, { description: 'Links a provider account to the signed-in user.' })
-  async connectSocialAccount(@Args() { provider, accessToken }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
+  async connectSocialAccount(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
     const viewer = await ctx.requireViewer();
-    const profile = await ctx.services.socialAuth.verify(ctx.em, provider, accessToken);
-    const account = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile);
+    const profile = await ctx.services.socialAuth.verify(ctx.em, provider, token);
+    const field = token.idToken != null ? 'idToken' : 'accessToken';
+    const account = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile, field);
     ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
     return account;
   }

@@ -1,28 +1,41 @@
-// Social-login test setup: the real server pointed at fake Kakao and
-// Facebook servers on loopback, provider apps stored, and the documents the
-// social tests send. Apps and staff flags are written through MikroORM on
-// the server's own database (no code of ours is mocked).
+// Social-login test setup: the real server pointed at fake Kakao, Facebook
+// and Naver APIs and fake Google, Apple and Kakao key servers on loopback,
+// provider apps stored, and the documents the social tests send. Apps and
+// staff flags are written through MikroORM on the server's own database (no
+// code of ours is mocked).
 import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
 import type { Env } from '../../src/config';
 import { FACEBOOK_APP, FakeFacebook } from './fake-facebook';
+import { startAppleKeys, startGoogleKeys, startKakaoKeys, type FakeJwks } from './fake-jwks';
 import { FakeKakao, KAKAO_APP_ID } from './fake-kakao';
+import { FakeNaver } from './fake-naver';
 import { startTestServer, type TestServer } from './server';
 
+/** The client IDs stored in the test apps: an ID token must be addressed to one of them. */
+export const CLIENT_IDS = {
+  GOOGLE: ['web-client.apps.googleusercontent.com', 'ios-client.apps.googleusercontent.com', 'android-client.apps.googleusercontent.com'],
+  APPLE: ['com.example.authql', 'com.example.authql.web'],
+  KAKAO: ['kakao-rest-api-key', 'kakao-native-app-key'],
+  NAVER: ['naver-client-id'],
+} as const;
+
+export type ProviderName = 'KAKAO' | 'FACEBOOK' | 'GOOGLE' | 'APPLE' | 'NAVER';
+
 export const SOCIAL_ACCOUNT_FIELDS = 'id provider uid dateJoined lastLogin extraData';
-export const SOCIAL_LOGIN = `mutation($provider: SocialProvider!, $accessToken: String!) {
-  socialLogin(provider: $provider, accessToken: $accessToken) {
+export const SOCIAL_LOGIN = `mutation($provider: SocialProvider!, $accessToken: String, $idToken: String, $nonce: String) {
+  socialLogin(provider: $provider, accessToken: $accessToken, idToken: $idToken, nonce: $nonce) {
     token refreshToken refreshExpiresIn isNewUser
     payload { sub username }
     user { id username email socialAccounts { id provider uid } }
     socialAccount { ${SOCIAL_ACCOUNT_FIELDS} }
   }
 }`;
-export const CONNECT = `mutation($provider: SocialProvider!, $accessToken: String!) {
-  connectSocialAccount(provider: $provider, accessToken: $accessToken) { ${SOCIAL_ACCOUNT_FIELDS} }
+export const CONNECT = `mutation($provider: SocialProvider!, $accessToken: String, $idToken: String, $nonce: String) {
+  connectSocialAccount(provider: $provider, accessToken: $accessToken, idToken: $idToken, nonce: $nonce) { ${SOCIAL_ACCOUNT_FIELDS} }
 }`;
 export const DISCONNECT = `mutation($id: ID!) { disconnectSocialAccount(id: $id) }`;
 export const MY_SOCIAL_ACCOUNTS = `{ me { id socialAccounts { id provider uid } } }`;
-export const APP_FIELDS = 'id provider name clientId key hasSecret';
+export const APP_FIELDS = 'id provider name clientId extraClientIds key hasSecret';
 export const SOCIAL_APPS = `{ socialApps { ${APP_FIELDS} } }`;
 export const CREATE_APP = `mutation($input: SocialAppInput!) { createSocialApp(input: $input) { ${APP_FIELDS} } }`;
 export const UPDATE_APP = `mutation($id: ID!, $input: SocialAppInput!) { updateSocialApp(id: $id, input: $input) { ${APP_FIELDS} } }`;
@@ -32,22 +45,42 @@ export interface SocialSetup {
   server: TestServer;
   kakao: FakeKakao;
   facebook: FakeFacebook;
+  naver: FakeNaver;
+  /** The key servers of the ID-token providers. */
+  keys: Record<'GOOGLE' | 'APPLE' | 'KAKAO', FakeJwks>;
   stop(): Promise<void>;
 }
 
-/** Fakes, the server (SQLite in memory) pointed at them, and both provider apps registered. */
+/** Fakes, the server (SQLite in memory) pointed at them, and every provider app registered. */
 export async function startSocialServer(env: Env = {}, opts: { apps?: boolean } = {}): Promise<SocialSetup> {
-  const kakao = await new FakeKakao().start();
-  const facebook = await new FakeFacebook().start();
-  const server = await startTestServer({ KAKAO_API_URL: kakao.url, FACEBOOK_GRAPH_URL: `${facebook.url}/v19.0`, ...env });
+  const [kakao, facebook, naver, google, apple, kakaoKeys] = await Promise.all([
+    new FakeKakao().start(),
+    new FakeFacebook().start(),
+    new FakeNaver().start(),
+    startGoogleKeys(),
+    startAppleKeys(),
+    startKakaoKeys(),
+  ]);
+  const server = await startTestServer({
+    KAKAO_API_URL: kakao.url,
+    FACEBOOK_GRAPH_URL: `${facebook.url}/v19.0`,
+    NAVER_API_URL: naver.url,
+    GOOGLE_JWKS_URL: google.jwksUrl,
+    APPLE_JWKS_URL: apple.jwksUrl,
+    KAKAO_JWKS_URL: kakaoKeys.jwksUrl,
+    ...env,
+  });
   if (opts.apps !== false) await storeApps(server);
+  const fakes = [kakao, facebook, naver, google, apple, kakaoKeys];
   return {
     server,
     kakao,
     facebook,
+    naver,
+    keys: { GOOGLE: google, APPLE: apple, KAKAO: kakaoKeys },
     async stop() {
       await server.stop();
-      await Promise.all([kakao.stop(), facebook.stop()]);
+      await Promise.all(fakes.map((f) => f.stop()));
     },
   };
 }
@@ -60,21 +93,27 @@ export function useSocialServer(env: Env = {}, opts: { apps?: boolean } = {}): S
   });
   afterAll(() => setup.stop());
   beforeEach(() => {
-    setup.kakao.reset();
-    setup.facebook.reset();
+    for (const fake of [setup.kakao, setup.facebook, setup.naver, ...Object.values(setup.keys)]) fake.reset();
   });
   return setup;
 }
 
 export async function storeApps(server: TestServer): Promise<void> {
   const em = server.app.orm.em.fork();
-  em.create(SocialApp, { provider: SocialProvider.KAKAO, name: 'Kakao', clientId: 'kakao-rest-api-key', key: String(KAKAO_APP_ID) });
-  em.create(SocialApp, { provider: SocialProvider.FACEBOOK, name: 'Facebook', clientId: FACEBOOK_APP.id, secret: FACEBOOK_APP.secret });
+  const app = (provider: SocialProvider, name: string, [clientId, ...extraClientIds]: readonly string[], extra: Partial<SocialApp> = {}) =>
+    em.create(SocialApp, { provider, name, clientId, extraClientIds, ...extra });
+  app(SocialProvider.KAKAO, 'Kakao', CLIENT_IDS.KAKAO, { key: String(KAKAO_APP_ID) });
+  app(SocialProvider.FACEBOOK, 'Facebook', [FACEBOOK_APP.id], { secret: FACEBOOK_APP.secret });
+  app(SocialProvider.GOOGLE, 'Google', CLIENT_IDS.GOOGLE);
+  app(SocialProvider.APPLE, 'Apple', CLIENT_IDS.APPLE);
+  app(SocialProvider.NAVER, 'Naver', CLIENT_IDS.NAVER);
   await em.flush();
 }
 
-export const socialLogin = (server: TestServer, provider: 'KAKAO' | 'FACEBOOK', accessToken: string) =>
-  server.gql(SOCIAL_LOGIN, { provider, accessToken });
+export const socialLogin = (server: TestServer, provider: ProviderName, accessToken: string) => server.gql(SOCIAL_LOGIN, { provider, accessToken });
+
+export const idTokenLogin = (server: TestServer, provider: ProviderName, idToken: string, nonce?: string) =>
+  server.gql(SOCIAL_LOGIN, { provider, idToken, nonce });
 
 /** Row counts that must not move when a sign-in fails. */
 export async function rowCounts(server: TestServer) {

@@ -45,7 +45,7 @@ describe('over GraphQL', () => {
     const created = await s.server.gql(CREATE_APP, { input: KAKAO_INPUT }, { token: staff });
     expect(created.errors).toBeUndefined();
     const app = created.data.createSocialApp;
-    expect(app).toEqual({ id: expect.any(String), provider: 'KAKAO', name: 'Kakao', clientId: 'kakao-rest-api-key', key: String(KAKAO_APP_ID), hasSecret: true });
+    expect(app).toEqual({ id: expect.any(String), provider: 'KAKAO', name: 'Kakao', clientId: 'kakao-rest-api-key', extraClientIds: [], key: String(KAKAO_APP_ID), hasSecret: true });
     expect(JSON.stringify(created)).not.toContain(KAKAO_INPUT.secret);
     expect(errorCode(await s.server.gql('{ socialApps { secret } }', {}, { token: staff }))).toBe('GRAPHQL_VALIDATION_FAILED');
 
@@ -70,9 +70,20 @@ describe('over GraphQL', () => {
     ['a Facebook app whose App ID is not numeric', { ...FACEBOOK_INPUT, clientId: 'fb-app' }, 'clientId'],
     ['an empty name', { ...KAKAO_INPUT, name: '  ' }, 'name'],
     ['a client id with spaces', { ...KAKAO_INPUT, clientId: 'a b' }, 'clientId'],
+    ['an extra client id with spaces', { ...KAKAO_INPUT, extraClientIds: ['ok', 'not ok'] }, 'extraClientIds'],
+    ['eleven extra client ids', { ...KAKAO_INPUT, extraClientIds: Array.from({ length: 11 }, (_, i) => `id${i}`) }, 'extraClientIds'],
   ])('%s is BAD_USER_INPUT naming the field', async (_label, input, field) => {
     const res = await s.server.gql(CREATE_APP, { input }, { token: staff });
     expect(firstError(res)?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+  });
+
+  test('extra client IDs are trimmed, deduplicated and listed; the primary one is not repeated', async () => {
+    const input = { provider: 'GOOGLE', name: 'Google', clientId: 'web.apps.googleusercontent.com', extraClientIds: [' ios.apps.googleusercontent.com ', 'ios.apps.googleusercontent.com', 'web.apps.googleusercontent.com'] };
+    const created = await s.server.gql(CREATE_APP, { input }, { token: staff });
+    expect(created.data.createSocialApp).toMatchObject({ provider: 'GOOGLE', extraClientIds: ['ios.apps.googleusercontent.com'] });
+    const cleared = await s.server.gql(UPDATE_APP, { id: created.data.createSocialApp.id, input: { ...input, extraClientIds: null } }, { token: staff });
+    expect(cleared.data.updateSocialApp.extraClientIds).toEqual([]);
+    await s.server.gql(DELETE_APP, { id: created.data.createSocialApp.id }, { token: staff });
   });
 
   test('apps created by staff are what sign-in uses; one app per provider', async () => {
@@ -118,6 +129,9 @@ describe('the CLI commands', () => {
     expect(list).toContain('facebook "FB" client-id=555 secret=set');
     expect(list).not.toMatch(/sssh|fb-secret/);
 
+    const google = await socialAppAdd(orm, run(['--provider', 'google', '--name', 'G', '--client-id', 'web', '--extra-client-ids', 'ios,android']));
+    expect(google).toMatch(/google "G" client-id=web extra-client-ids=ios,android secret=not set$/);
+    await socialAppRemove(orm, run(['--provider', 'google']));
     expect(await socialAppRemove(orm, run(['--provider', 'kakao']))).toMatch(/^Social app removed: #\d+ kakao "Kakao"/);
     const fbId = (await orm.em.fork().findOneOrFail(SocialApp, { name: 'FB' })).id;
     await expect(socialAppRemove(orm, run(['--provider', 'facebook', '--name', 'Other']))).rejects.toThrow('No social app matches.');
@@ -127,7 +141,7 @@ describe('the CLI commands', () => {
 
   test.each([
     [['--name', 'K', '--client-id', 'c'], /--provider must be one of kakao, facebook/],
-    [['--provider', 'google', '--name', 'K', '--client-id', 'c'], /--provider must be one of/],
+    [['--provider', 'github', '--name', 'K', '--client-id', 'c'], /--provider must be one of kakao, facebook, google, apple, naver$/],
     [['--provider', 'kakao', '--client-id', 'c', '--key', '1'], /--name is required/],
     [['--provider', 'kakao', '--name', 'K', '--client-id', 'c'], /^key: Kakao needs the app's numeric App ID/],
     [['--provider', 'facebook', '--name', 'F', '--client-id', '1'], /^secret: Facebook needs the App Secret/],
