@@ -6,11 +6,13 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openOrm, type Orm } from './db/orm';
 import { createFormatError } from './errors';
+import { operationLabelPlugin } from './http/operation-plugin';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { createLogger } from './logger';
 import { createSchema } from './schema';
@@ -38,21 +40,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const orm = await openOrm(config.databaseUrl, {
     migrate: config.autoMigrate,
+    sqliteBusyTimeout: config.sqliteBusyTimeout,
     log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   try {
-    const services = createServices(config, orm, logger);
+    const services = createServices(config, orm, logger, redis);
     const apollo = new ApolloServer<Context>({
       schema: await createSchema(),
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
       introspection: config.graphql.introspection,
       includeStacktraceInErrorResponses: false,
+      // Production: no "did you mean …?" suggestions that map the schema for an attacker.
+      hideSchemaDetailsFromClientErrors: config.isProduction,
+      parseOptions: { maxTokens: config.graphql.maxTokens },
       formatError: createFormatError((err) => logger.error({ err }, 'resolver failed')),
-      plugins: [config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled()],
+      plugins: [
+        operationLabelPlugin,
+        config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
+      ],
     });
     const httpServer = createHttpServer(services, apollo);
-    apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+    apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeout * 1000 }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -70,15 +80,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       services,
       stop: () =>
         (stopping ??= (async () => {
+          // Stop accepting, let in-flight requests finish (drain plugin), then
+          // the work they started after answering (mail, reset tokens).
           await apollo.stop();
-          // Mail and reset-token work started by answered requests finishes first.
           await services.background.drain();
           services.mailer.close();
+          await redis?.quit().catch(() => redis.disconnect());
           await orm.close(true);
         })()),
     };
   } catch (err) {
+    redis?.disconnect();
     await orm.close(true);
     throw err;
   }
+}
+
+/** Fails fast rather than queueing forever: a throttling check must not hang a sign-in. */
+function connectRedis(url: string, logger: pino.Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+  return redis;
 }

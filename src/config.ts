@@ -4,10 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Reader, type RateRule } from './config-reader';
+import { keyProblems } from './auth/keys';
+import { trustProxyProblems } from './http/client-ip';
 
 export type Env = Record<string, string | undefined>;
 export type NodeEnv = 'development' | 'test' | 'production';
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'EdDSA'] as const;
+export type { RateRule };
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export interface Config {
@@ -24,6 +28,10 @@ export interface Config {
     /** True when the key was generated for development rather than configured. */
     readonly secretGenerated: boolean;
     readonly algorithm: JwtAlgorithm;
+    /** PEM texts (read from a file when the variable names one). */
+    readonly privateKey?: string;
+    readonly publicKey?: string;
+    readonly previousPublicKeys: readonly string[];
     readonly expirationDelta: number;
     readonly allowRefresh: boolean;
     readonly refreshExpirationDelta: number;
@@ -36,8 +44,34 @@ export interface Config {
   readonly graphql: {
     readonly introspection: boolean;
     readonly landingPage: boolean;
+    /** The self-hosted GraphiQL playground at /graphiql. */
+    readonly graphiql: boolean;
     readonly maxBodyBytes: number;
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxTokens: number;
+    readonly maxSelectionFields: number;
+    /** Upper bound on fields the document can resolve, fragments expanded. */
+    readonly maxCost: number;
   };
+  /** Attempts per window; null when a rule is switched off. */
+  readonly rateLimits: {
+    readonly loginAccount: RateRule | null;
+    readonly loginIp: RateRule | null;
+    readonly register: RateRule | null;
+    readonly passwordResetIp: RateRule | null;
+    readonly passwordResetEmail: RateRule | null;
+    readonly social: RateRule | null;
+    readonly refresh: RateRule | null;
+  };
+  readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
+  /** Proxies (IPs, CIDRs, or `loopback`) whose X-Forwarded-For is believed. */
+  readonly trustProxy: readonly string[];
+  readonly metricsToken?: string;
+  readonly shutdownTimeout: number;
+  /** Seconds SQLite waits on a lock before the request fails as SERVICE_UNAVAILABLE. */
+  readonly sqliteBusyTimeout: number;
   readonly account: {
     /** none: never asked; optional: asked, not required; mandatory: login refused until verified. */
     readonly emailVerification: 'none' | 'optional' | 'mandatory';
@@ -67,6 +101,15 @@ export interface Config {
     /** Base URLs without a trailing slash; tests point them at loopback fakes. */
     readonly kakaoApiUrl: string;
     readonly facebookGraphUrl: string;
+    readonly naverApiUrl: string;
+    /** Where Google, Apple and Kakao publish the keys that sign their ID tokens. */
+    readonly googleJwksUrl: string;
+    readonly appleJwksUrl: string;
+    readonly kakaoJwksUrl: string;
+    /** Seconds fetched ID-token keys are trusted before they are fetched again. */
+    readonly jwksCacheTtl: number;
+    /** Seconds between two key refetches of one provider for an unknown kid (and after a failed fetch). */
+    readonly jwksMinRefetchInterval: number;
     /** Seconds one provider verification may take in total, retries included. */
     readonly httpTimeout: number;
     /** Link a new social identity to the local account with the same email (both verified). */
@@ -78,76 +121,6 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
-  }
-}
-
-/** Collects problems while reading variables; never throws mid-way. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  str(name: string, fallback: string): string;
-  str(name: string): string | undefined;
-  str(name: string, fallback?: string): string | undefined {
-    const raw = this.env[name];
-    return raw === undefined || raw === '' ? fallback : raw;
-  }
-
-  int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-    const raw = this.str(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      this.problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.str(name);
-    if (raw === undefined) return fallback;
-    const v = raw.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-    if (['0', 'false', 'no', 'off'].includes(v)) return false;
-    this.problems.push(`${name} must be true or false (got "${raw}")`);
-    return fallback;
-  }
-
-  /** An absolute http(s) URL, returned without a trailing slash. */
-  url(name: string, fallback: string): string {
-    const raw = this.str(name, fallback);
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
-      this.problems.push(`${name} must be an http(s) URL without query or fragment (got "${raw}")`);
-      return fallback;
-    }
-    return raw.replace(/\/+$/, '');
-  }
-
-  /** Comma-separated values, trimmed, empties dropped. */
-  list(name: string): string[] {
-    return (this.str(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  }
-
-  /** A link template that must contain `{token}`. */
-  linkTemplate(name: string, fallback: string): string {
-    const raw = this.str(name, fallback);
-    if (!raw.includes('{token}')) this.problems.push(`${name} must contain {token} (got "${raw}")`);
-    return raw;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.str(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
-    return fallback;
   }
 }
 
@@ -189,6 +162,9 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       secretKey: secretKey ?? '',
       secretGenerated,
       algorithm,
+      privateKey: pemFrom(r, 'JWT_PRIVATE_KEY'),
+      publicKey: pemFrom(r, 'JWT_PUBLIC_KEY'),
+      previousPublicKeys: pemListFrom(r, 'JWT_PREVIOUS_PUBLIC_KEYS'),
       expirationDelta,
       allowRefresh: r.bool('JWT_ALLOW_REFRESH', true),
       refreshExpirationDelta,
@@ -201,7 +177,22 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     graphql: {
       introspection: r.bool('GRAPHQL_INTROSPECTION', !isProduction),
       landingPage: !isProduction,
+      graphiql: r.bool('GRAPHIQL', nodeEnv === 'development'),
       maxBodyBytes: r.int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+      maxDepth: r.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxAliases: r.int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
+      maxTokens: r.int('GRAPHQL_MAX_TOKENS', 2000, 100, 100000),
+      maxSelectionFields: r.int('GRAPHQL_MAX_SELECTION_FIELDS', 60, 5, 1000),
+      maxCost: r.int('GRAPHQL_MAX_COST', 1000, 10, 100000),
+    },
+    rateLimits: {
+      loginAccount: r.rate('RATE_LIMIT_LOGIN_ACCOUNT', { limit: 5, window: 300 }),
+      loginIp: r.rate('RATE_LIMIT_LOGIN_IP', { limit: 20, window: 60 }),
+      register: r.rate('RATE_LIMIT_REGISTER', { limit: 30, window: 3600 }),
+      passwordResetIp: r.rate('RATE_LIMIT_PASSWORD_RESET_IP', { limit: 20, window: 900 }),
+      passwordResetEmail: r.rate('RATE_LIMIT_PASSWORD_RESET_EMAIL', { limit: 3, window: 900 }),
+      social: r.rate('RATE_LIMIT_SOCIAL', { limit: 60, window: 60 }),
+      refresh: r.rate('RATE_LIMIT_REFRESH', { limit: 300, window: 60 }),
     },
     account: {
       emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),
@@ -224,15 +215,35 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       domain: r.str('JWT_COOKIE_DOMAIN'),
     },
     corsOrigins: r.list('CORS_ORIGINS'),
+    redisUrl: r.str('REDIS_URL'),
+    redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
+    trustProxy: r.list('TRUST_PROXY'),
+    metricsToken: r.str('METRICS_TOKEN'),
+    shutdownTimeout: r.int('SHUTDOWN_TIMEOUT', 10, 1, 600),
+    sqliteBusyTimeout: r.int('SQLITE_BUSY_TIMEOUT', 5, 1, 600),
     social: {
       kakaoApiUrl: r.url('KAKAO_API_URL', 'https://kapi.kakao.com'),
       facebookGraphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0'),
+      naverApiUrl: r.url('NAVER_API_URL', 'https://openapi.naver.com'),
+      googleJwksUrl: r.url('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
+      appleJwksUrl: r.url('APPLE_JWKS_URL', 'https://appleid.apple.com/auth/keys'),
+      kakaoJwksUrl: r.url('KAKAO_JWKS_URL', 'https://kauth.kakao.com/.well-known/jwks.json'),
+      jwksCacheTtl: r.int('SOCIAL_JWKS_CACHE_TTL', 3600, 1, 86400),
+      jwksMinRefetchInterval: r.int('SOCIAL_JWKS_MIN_REFETCH_INTERVAL', 60, 1, 3600),
       httpTimeout: r.int('SOCIAL_HTTP_TIMEOUT', 5, 1, 60),
       connectByEmail: r.bool('SOCIAL_CONNECT_BY_EMAIL', false),
     },
   };
-  for (const [name, url] of [['KAKAO_API_URL', config.social.kakaoApiUrl], ['FACEBOOK_GRAPH_URL', config.social.facebookGraphUrl]]) {
-    // Provider access tokens travel to these URLs: never in clear text in production.
+  const { social } = config;
+  for (const [name, url] of [
+    ['KAKAO_API_URL', social.kakaoApiUrl],
+    ['FACEBOOK_GRAPH_URL', social.facebookGraphUrl],
+    ['NAVER_API_URL', social.naverApiUrl],
+    ['GOOGLE_JWKS_URL', social.googleJwksUrl],
+    ['APPLE_JWKS_URL', social.appleJwksUrl],
+    ['KAKAO_JWKS_URL', social.kakaoJwksUrl],
+  ]) {
+    // Provider access tokens travel to these URLs, and the keys that decide who signs in come from them: never in clear text in production.
     if (isProduction && !url.startsWith('https:')) r.problems.push(`${name} must use https in production`);
   }
   if (isProduction && config.account.emailVerification === 'mandatory' && !config.mail.smtpUrl) {
@@ -244,6 +255,8 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
+  r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy));
+  if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
 }
@@ -266,4 +279,38 @@ function deepFreeze<T>(obj: T): T {
     if (value && typeof value === 'object') deepFreeze(value);
   }
   return Object.freeze(obj);
+}
+
+/** PEM text given inline, or the path of a file holding it. */
+function pemFrom(r: Reader, name: string): string | undefined {
+  const raw = r.str(name);
+  if (raw === undefined) return undefined;
+  if (raw.includes('-----BEGIN')) return raw.replace(/\\n/g, '\n');
+  try {
+    return readFileSync(raw, 'utf8');
+  } catch {
+    r.problems.push(`${name} is neither PEM text nor a readable file (got "${raw.slice(0, 80)}")`);
+    return undefined;
+  }
+}
+
+/** Several PEM blocks in one value, or comma-separated file paths. */
+function pemListFrom(r: Reader, name: string): string[] {
+  const raw = r.str(name);
+  if (raw === undefined) return [];
+  let text = raw.replace(/\\n/g, '\n');
+  if (!raw.includes('-----BEGIN')) {
+    text = r
+      .list(name)
+      .map((path) => {
+        try {
+          return readFileSync(path, 'utf8');
+        } catch {
+          r.problems.push(`${name}: cannot read "${path}"`);
+          return '';
+        }
+      })
+      .join('\n');
+  }
+  return text.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? [];
 }

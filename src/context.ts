@@ -17,6 +17,21 @@ export interface Context {
   client: ClientMeta;
   /** Request cookies; only read in cookie mode (JWT_COOKIE=true). */
   cookies: Record<string, string>;
+  /**
+   * What the request learns while it runs. A nested object on purpose:
+   * Apollo shallow-copies the context, and this must be shared with the
+   * HTTP layer that logs and answers after execution.
+   */
+  request: RequestState;
+  /** The viewer's id if it has been loaded during this request (for logs). */
+  viewerId(): number | null;
+  /** The signed-in user, or null for anonymous and failed authentication. */
+  viewer(): Promise<User | null>;
+  /** The signed-in user, or UNAUTHENTICATED with the reason. */
+  requireViewer(): Promise<User>;
+}
+
+export interface RequestState {
   /** Set-Cookie values the HTTP layer adds to the response. */
   responseCookies: string[];
   /**
@@ -24,10 +39,8 @@ export interface Context {
    * refresh): that user may see their own private fields in the answer.
    */
   signedIn: User | null;
-  /** The signed-in user, or null for anonymous and failed authentication. */
-  viewer(): Promise<User | null>;
-  /** The signed-in user, or UNAUTHENTICATED with the reason. */
-  requireViewer(): Promise<User>;
+  /** `query:users`-style label of the operation, once Apollo resolved it (logs, metrics). */
+  operation?: string;
 }
 
 export function createContext(services: Services, req: IncomingMessage, clientIp: string | null): Context {
@@ -39,10 +52,14 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   const auth = readAuthorization(header, config.jwt.authHeaderPrefix, jwt);
   const em = services.orm.em.fork() as SqlEntityManager;
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
+  let loadedUser: User | null = null;
   const resolve = () => {
     if (auth.kind === 'anonymous') return Promise.resolve({ reason: 'MISSING_TOKEN' as const });
     if (auth.kind === 'failed') return Promise.resolve({ reason: auth.reason });
-    loaded ??= loadViewer(em, auth.claims);
+    loaded ??= loadViewer(em, auth.claims).then((r) => {
+      if ('user' in r) loadedUser = r.user;
+      return r;
+    });
     return loaded;
   };
   return {
@@ -51,10 +68,12 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
     cookies,
-    responseCookies: [],
-    signedIn: null,
+    request: { responseCookies: [], signedIn: null },
+    viewerId() {
+      return (this.request.signedIn ?? loadedUser)?.id ?? null;
+    },
     async viewer() {
-      if (this.signedIn) return this.signedIn;
+      if (this.request.signedIn) return this.request.signedIn;
       const r = await resolve();
       return 'user' in r ? r.user : null;
     },

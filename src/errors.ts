@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended.',
   SOCIAL_AUTH_FAILED: 'Unable to sign in with that provider account.',
   BAD_USER_INPUT: 'The input is invalid.',
+  RATE_LIMITED: 'Too many attempts; try again later.',
+  SERVICE_UNAVAILABLE: 'The service is briefly unavailable; try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -81,6 +83,9 @@ export function createFormatError(log: (err: unknown) => void) {
       return { ...formatted, extensions };
     }
     log(original);
+    if (isTransientDatabaseError(original)) {
+      return { message: ERROR_CODES.SERVICE_UNAVAILABLE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
+    }
     return {
       message: ERROR_CODES.INTERNAL_SERVER_ERROR,
       locations: formatted.locations,
@@ -107,3 +112,23 @@ function validationFailure(formatted: GraphQLFormattedError, err: ArgumentValida
     extensions: { code: 'BAD_USER_INPUT', field: path.at(-1) ?? null },
   };
 }
+
+/**
+ * A database that is busy, locked or unreachable: the request can be retried
+ * as it is. SQLite reports SQLITE_BUSY/SQLITE_LOCKED; PostgreSQL and the pool
+ * report lost or refused connections.
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    const name = typeof e.name === 'string' ? e.name : '';
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /SQLITE_(BUSY|LOCKED)/.test(message)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code)) return true;
+    if (['ConnectionException', 'LockWaitTimeoutException', 'DeadlockException', 'KnexTimeoutError'].includes(name)) return true;
+    if (/Connection terminated|Connection ended unexpectedly|is not currently accepting connections|Unable to acquire a connection|Knex: Timeout acquiring a connection|database .* does not allow connections|the database system is shutting down/i.test(message)) return true;
+  }
+  return false;
+}
+
+export const rateLimited = (retryAfter: number) => new AppError('RATE_LIMITED', ERROR_CODES.RATE_LIMITED, { retryAfter });

@@ -1,4 +1,6 @@
-// Entry point: environment → config → app; SIGTERM/SIGINT stop it cleanly.
+// Entry point: environment → config → app. SIGTERM/SIGINT stop accepting,
+// let in-flight requests finish (up to SHUTDOWN_TIMEOUT), close the database
+// and Redis, and exit 0.
 import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -6,14 +8,30 @@ import { ConfigError, loadConfig } from './config';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp(config);
-  const shutdown = () => {
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    app.services.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Apollo's drain already cuts connections at SHUTDOWN_TIMEOUT; this is the backstop.
+    const force = setTimeout(() => {
+      app.services.logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, (config.shutdownTimeout + 5) * 1000);
+    force.unref();
     app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        app.services.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        app.services.logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((err: unknown) => {

@@ -3,10 +3,10 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
 
+const SECRET_KEYS = ['password', 'newPassword', 'oldPassword', 'token', 'refreshToken', 'accessToken', 'idToken', 'secret', 'clientSecret', 'variables'];
 export const REDACT_PATHS = [
-  'password', '*.password', 'newPassword', '*.newPassword', 'oldPassword', '*.oldPassword',
-  'token', '*.token', 'refreshToken', '*.refreshToken', 'accessToken', '*.accessToken', 'secret', '*.secret',
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'variables',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]),
+  ...['req.headers', 'res.headers', 'headers'].flatMap((h) => [`${h}.authorization`, `${h}.cookie`, `${h}["set-cookie"]`]),
 ];
 
 export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {

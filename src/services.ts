@@ -1,5 +1,6 @@
 // Everything a resolver may use, built once by createApp and handed to each
 // request through the context (no globals, no container).
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Orm } from './db/orm';
@@ -10,18 +11,25 @@ import { SessionService } from './auth/sessions';
 import { OneTimeTokenService } from './auth/one-time-tokens';
 import { BackgroundTasks } from './background';
 import { createMailer, type Mailer } from './mail/mailer';
+import { RateLimiter } from './auth/rate-limit';
+import { MemoryStore, RedisStore } from './auth/rate-limit-stores';
+import { createClientIpResolver, type ClientIpResolver } from './http/client-ip';
+import { createMetrics, type Metrics } from './metrics';
 import { SocialAccountService } from './auth/social-accounts';
 import { SocialAuthService } from './auth/social-auth';
-import { SocialProvider } from './entities/social-provider';
-import { FacebookProvider } from './providers/facebook';
 import { ProviderHttp } from './providers/http';
-import { KakaoProvider } from './providers/kakao';
 import type { ProviderRegistry } from './providers/provider';
+import { createProviders } from './providers/registry';
 
 export interface Services {
   config: Config;
   orm: Orm;
   logger: Logger;
+  /** Shared Redis when REDIS_URL is set (rate-limit counters). */
+  redis: Redis | null;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+  clientIp: ClientIpResolver;
   jwt: JwtService;
   passwords: PasswordHasher;
   accounts: AccountService;
@@ -34,18 +42,21 @@ export interface Services {
   socialAccounts: SocialAccountService;
 }
 
-export function createServices(config: Config, orm: Orm, logger: Logger): Services {
+export function createServices(config: Config, orm: Orm, logger: Logger, redis: Redis | null): Services {
   const jwt = new JwtService(config.jwt);
+  const metrics = createMetrics();
+  const store = redis ? new RedisStore(redis, config.redisKeyPrefix) : new MemoryStore();
   const passwords = new PasswordHasher();
   const http = new ProviderHttp(config.social.httpTimeout);
-  const providers: ProviderRegistry = {
-    [SocialProvider.KAKAO]: new KakaoProvider(http, config.social.kakaoApiUrl),
-    [SocialProvider.FACEBOOK]: new FacebookProvider(http, config.social.facebookGraphUrl),
-  };
+  const providers = createProviders(config.social, http);
   return {
     config,
     orm,
     logger,
+    redis,
+    metrics,
+    rateLimiter: new RateLimiter(config.rateLimits, store, metrics),
+    clientIp: createClientIpResolver(config.trustProxy),
     jwt,
     passwords,
     accounts: new AccountService(passwords),

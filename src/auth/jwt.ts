@@ -1,11 +1,13 @@
 // Access tokens: short-lived JWTs. The algorithm is pinned on verify, `exp`
 // is required, and a `typ` claim keeps any other kind of token from passing
-// as an access token. The key is built once as a KeyObject: jsonwebtoken
+// as an access token. Keys are built once as KeyObjects (keys.ts): jsonwebtoken
 // given a string secret tries to parse it as PEM on every verify (~50× slower).
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
 import { AppError } from '../errors';
+import { JwsError, signEdDSA, verifyEdDSA } from './eddsa-jws';
+import { loadSigningKeys, type SigningKeys } from './keys';
 
 export const ACCESS_TOKEN_TYPE = 'access';
 
@@ -34,12 +36,12 @@ export interface SignInput {
 export type TokenFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
 
 export class JwtService {
-  private readonly key: KeyObject;
+  readonly keys: SigningKeys;
   /** Derived key for server-side HMACs (refresh-token successors, one-time token bindings); each use adds its own label. */
   readonly hmacKey: Buffer;
 
   constructor(private readonly cfg: Config['jwt']) {
-    this.key = createSecretKey(Buffer.from(cfg.secretKey, 'utf8'));
+    this.keys = loadSigningKeys(cfg);
     this.hmacKey = createHmac('sha256', cfg.secretKey).update('authql server hmac key v1').digest();
   }
 
@@ -55,26 +57,29 @@ export class JwtService {
       ver: input.tokenVersion,
       ...(input.sessionId ? { sid: input.sessionId } : {}),
     };
-    const token = jwt.sign(payload, this.key, {
-      algorithm: this.cfg.algorithm,
-      ...(this.cfg.issuer ? { issuer: this.cfg.issuer } : {}),
-      ...(this.cfg.audience ? { audience: this.cfg.audience } : {}),
-    });
+    const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
+    const { algorithm, kid, signKey } = this.keys;
+    const token =
+      algorithm === 'EdDSA'
+        ? signEdDSA(claims, signKey, { kid: kid! })
+        : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
     return { token, payload };
   }
 
-  /** Verifies signature, algorithm, expiry, issuer/audience and claim shapes. */
+  /** Verifies signature, algorithm, key id, expiry, issuer/audience and claim shapes. */
   verify(token: string): { ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure } {
+    const key = this.keyFor(token);
+    if (!key) return { ok: false, reason: 'TOKEN_INVALID' };
+    const rules = { issuer: this.cfg.issuer, audience: this.cfg.audience, leeway: this.cfg.leeway };
     let decoded: unknown;
     try {
-      decoded = jwt.verify(token, this.key, {
-        algorithms: [this.cfg.algorithm],
-        issuer: this.cfg.issuer,
-        audience: this.cfg.audience,
-        clockTolerance: this.cfg.leeway,
-      });
+      decoded =
+        this.keys.algorithm === 'EdDSA'
+          ? verifyEdDSA(token, key, rules)
+          : jwt.verify(token, key, { algorithms: [this.keys.algorithm], issuer: rules.issuer, audience: rules.audience, clockTolerance: rules.leeway });
     } catch (err) {
-      return { ok: false, reason: err instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
+      const expired = err instanceof jwt.TokenExpiredError || (err instanceof JwsError && err.expired);
+      return { ok: false, reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
     }
     // jsonwebtoken checks `nbf` but not an `iat` in the future; we refuse both.
     if (!isAccessClaims(decoded) || decoded.iat > nowSeconds() + this.cfg.leeway) return { ok: false, reason: 'TOKEN_INVALID' };
@@ -85,6 +90,25 @@ export class JwtService {
     const result = this.verify(token);
     if (!result.ok) throw new AppError(result.reason);
     return result.claims;
+  }
+
+  /**
+   * The configured key the token names, if any. The header must say exactly
+   * our algorithm; `kid` only selects among configured keys (jku, x5u, jwk
+   * are never looked at).
+   */
+  private keyFor(token: string): KeyObject | undefined {
+    const dot = token.indexOf('.');
+    if (dot <= 0 || token.length > 8192) return undefined;
+    let header: { alg?: unknown; kid?: unknown };
+    try {
+      header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (!header || header.alg !== this.keys.algorithm) return undefined;
+    if (this.keys.symmetric) return this.keys.verifyKeys.get('');
+    return typeof header.kid === 'string' ? this.keys.verifyKeys.get(header.kid) : undefined;
   }
 }
 

@@ -3,6 +3,7 @@
 // stalls the event loop for other requests.
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+import { isDjangoHash, verifyDjangoHash } from './django-hashers';
 
 const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 /** Prefix Django uses for unusable passwords; such a hash never verifies. */
@@ -17,6 +18,8 @@ export class PasswordHasher {
 
   /** True when `password` matches; unusable and unknown formats never match. */
   async verify(storedHash: string | null | undefined, password: string): Promise<boolean> {
+    // Imported from Django (manage import-django); re-hashed with ours on success since needsRehash is true.
+    if (storedHash && isDjangoHash(storedHash)) return verifyDjangoHash(storedHash, password);
     if (!storedHash || !storedHash.startsWith('$argon2')) {
       // Spend the same time as a real check so the answer does not reveal
       // that the account has no usable password (or does not exist).

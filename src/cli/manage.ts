@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from '../config';
 import { openOrm } from '../db/orm';
 import { parseFlags, UsageError } from './args';
 import { createSuperuser } from './createsuperuser';
+import { IMPORT_DJANGO_USAGE, importDjangoCommand } from './import-django';
 import { SOCIALAPP_USAGE, socialAppAdd, socialAppList, socialAppRemove } from './socialapp';
 
 const USAGE = `Usage: npm run manage -- <command> [flags]
@@ -13,7 +14,7 @@ Commands:
   migrate                                     apply pending database migrations
   createsuperuser --username U --email E --password P
                                               create a staff superuser (prompts for missing flags on a terminal)
-${SOCIALAPP_USAGE}`;
+${SOCIALAPP_USAGE}${IMPORT_DJANGO_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseFlags(argv);
@@ -42,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
         if (config.autoMigrate) await orm.getMigrator().up();
         const run = { 'socialapp:add': socialAppAdd, 'socialapp:list': socialAppList, 'socialapp:remove': socialAppRemove }[command];
         console.log(await run(orm, flags));
+        return 0;
+      }
+      case 'import-django': {
+        if (config.autoMigrate) await orm.getMigrator().up();
+        // Progress goes to stderr so stdout carries only the summary.
+        console.log(await importDjangoCommand(orm, flags, (line) => console.error(line)));
         return 0;
       }
       default:

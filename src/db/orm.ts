@@ -26,6 +26,8 @@ type SqliteConn = { exec(sql: string, cb: (err: Error | null) => void): void };
 export interface OrmOptions {
   debug?: boolean;
   poolMax?: number;
+  /** Seconds SQLite waits for a lock held by another connection or process. */
+  sqliteBusyTimeout?: number;
   /** Receives MikroORM's own messages (migrations applied, debug SQL). */
   log?: (message: string) => void;
 }
@@ -48,6 +50,8 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
     forceUtcTimezone: true,
     debug: opts.debug ?? false,
     logger: opts.log ?? (() => undefined),
+    // knex's own warnings (lost connections and the like) go to our log, not the console.
+    driverOptions: { log: knexLog(opts.log) },
   };
   if (databaseKind(databaseUrl) === 'postgresql') {
     return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } };
@@ -62,7 +66,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
       // WAL lets readers proceed during a write; busy_timeout turns a brief
       // lock by another process (the CLI) into a wait rather than an error.
       afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) =>
-        conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;', (err) => done(err, conn)),
+        conn.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${(opts.sqliteBusyTimeout ?? 5) * 1000}; PRAGMA foreign_keys = ON;`, (err) => done(err, conn)),
     },
   };
 }
@@ -71,4 +75,9 @@ export async function openOrm(databaseUrl: string, opts: OrmOptions & { migrate:
   const orm = await MikroORM.init(ormOptions(databaseUrl, opts));
   if (opts.migrate) await orm.getMigrator().up();
   return orm;
+}
+
+function knexLog(log: OrmOptions['log'] = () => undefined) {
+  const to = (level: string) => (message: unknown) => log(`knex ${level}: ${message instanceof Error ? message.message : String(message)}`);
+  return { warn: to('warn'), error: to('error'), deprecate: to('deprecate'), debug: to('debug') };
 }

@@ -1,3 +1,4 @@
+import { DjangoUser } from './django-user.entity';
 import { OneTimeToken } from './one-time-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
@@ -6,6 +7,6 @@ import { SocialApp } from './social-app.entity';
 import { User } from './user.entity';
 
 export type { OneTimePurpose } from './one-time-token.entity';
-export { OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
+export { DjangoUser, OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
 export { SocialProvider } from './social-provider';
-export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount];
+export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser];

@@ -2,6 +2,7 @@
 // body with a hard size cap, hands the request to Apollo (which keeps its
 // CSRF prevention) and streams the answer back.
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context';
 
@@ -38,7 +39,13 @@ export async function handleGraphQL(
   apollo: ApolloServer<Context>,
   req: IncomingMessage,
   res: ServerResponse,
-  opts: { maxBodyBytes: number; context: () => Promise<Context>; setCookies: () => string[] },
+  opts: {
+    maxBodyBytes: number;
+    context: () => Promise<Context>;
+    setCookies: () => string[];
+    /** Rejects over-limit documents before Apollo parses and validates them. */
+    guard: (query: string) => { error?: GraphQLError };
+  },
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -58,6 +65,11 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const query = req.method === 'POST' ? (body as { query?: unknown } | null)?.query : url.searchParams.get('query');
+  if (typeof query === 'string') {
+    const { error } = opts.guard(query);
+    if (error) return sendJson(res, 400, { errors: [{ message: error.message, extensions: error.extensions }] });
+  }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
     context: opts.context,

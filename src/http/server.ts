@@ -1,42 +1,68 @@
-// Routes of the HTTP server: the GraphQL endpoint and health checks.
+// The HTTP server: operator routes, the GraphQL endpoint, one structured log
+// line and one metrics sample per request.
 import type { ApolloServer } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from '../context';
 import { createContext } from '../context';
 import type { Services } from '../services';
 import { applyCors } from './cors';
-import { GRAPHQL_PATH } from './paths';
 import { BodyTooLargeError, handleGraphQL, sendJson } from './graphql-handler';
+import { createGraphiqlRoute } from './graphiql';
+import { handleOpsRoute } from './ops-routes';
+import { GRAPHQL_PATH } from './paths';
+import { createQueryGuard } from './query-limits';
 
 export { GRAPHQL_PATH } from './paths';
 
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
 export function createHttpServer(services: Services, apollo: ApolloServer<Context>): Server {
-  const { config, logger } = services;
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return sendJson(res, 200, { status: 'ok' });
+  const { config, logger, metrics } = services;
+  const guard = createQueryGuard(config.graphql);
+  const graphiql = config.graphql.graphiql ? createGraphiqlRoute() : null;
+
+  const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: { ctx?: Context }): Promise<void> => {
+    if (await handleOpsRoute(services, path, req, res)) return;
+    if (graphiql?.(path, req, res)) return;
+    if (path !== GRAPHQL_PATH) return sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
+    if (applyCors(config, req, res)) return;
+    // Two Authorization headers are ambiguous (which one did a proxy check?): refuse.
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+      return sendJson(res, 400, { errors: [{ message: 'Send one Authorization header.', extensions: { code: 'BAD_REQUEST' } }] });
     }
-    if (path === GRAPHQL_PATH) {
-      if (applyCors(config, req, res)) return;
-      const clientIp = req.socket.remoteAddress ?? null;
-      let ctx: Context | undefined;
-      return handleGraphQL(apollo, req, res, {
-        maxBodyBytes: config.graphql.maxBodyBytes,
-        context: async () => (ctx ??= createContext(services, req, clientIp)),
-        setCookies: () => ctx?.responseCookies ?? [],
-      });
-    }
-    sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
+    const clientIp = services.clientIp(req);
+    return handleGraphQL(apollo, req, res, {
+      maxBodyBytes: config.graphql.maxBodyBytes,
+      context: async () => (state.ctx ??= createContext(services, req, clientIp)),
+      setCookies: () => state.ctx?.request.responseCookies ?? [],
+      guard,
+    });
   };
 
   return createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
-    handler(req, res).catch((err: unknown) => {
+    const started = process.hrtime.bigint();
+    const header = req.headers['x-request-id'];
+    const reqId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', reqId);
+    const path = (req.url ?? '/').split('?')[0];
+    const state: { ctx?: Context } = {};
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const operation = path === GRAPHQL_PATH ? (state.ctx?.request.operation ?? 'invalid') : path;
+      metrics.requests.inc({ operation, status: String(res.statusCode) });
+      metrics.requestDuration.observe({ operation }, seconds);
+      logger.info(
+        { reqId, method: req.method, path, status: res.statusCode, operation, viewerId: state.ctx?.viewerId() ?? null, ip: state.ctx?.client.ip, durationMs: Math.round(seconds * 1e4) / 10 },
+        'request',
+      );
+    });
+    handler(req, res, path, state).catch((err: unknown) => {
       if (err instanceof BodyTooLargeError) {
         sendJson(res, 413, { errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close' });
         return;
       }
-      logger.error({ err }, 'unhandled error in HTTP handler');
+      logger.error({ reqId, err }, 'unhandled error in HTTP handler');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Something went wrong on our side.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { AppError, badInput } from '../errors';
 import { loadViewer } from '../auth/viewer';
 import { sendVerification } from '../auth/account-mail';
+import { usernameKey } from '../auth/accounts';
 import { authPayload, clearAuthCookies, refreshTokenFrom } from './issue-tokens';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from './types/auth-payload.type';
 import { LoginArgs } from './types/login.args';
@@ -19,12 +20,13 @@ export class AuthResolver {
   @Mutation(() => RegisterPayload, { description: 'Creates an account, mails a verification link and (unless verification is mandatory) signs it in.' })
   async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
     const { services } = ctx;
+    await services.rateLimiter.consume(['register', ctx.client.ip ?? 'unknown']);
     const user = await services.accounts.create(ctx.em, input);
     services.logger.info({ event: 'register', userId: user.id }, 'account created');
     const mode = services.config.account.emailVerification;
     if (mode !== 'none') await sendVerification(services, ctx.em, user);
     if (mode === 'mandatory') {
-      ctx.signedIn = user;
+      ctx.request.signedIn = user;
       return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user, emailVerificationRequired: true });
     }
     const auth = authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
@@ -34,15 +36,24 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: '`username` may also be the account email.' })
   async login(@Args() { username, password }: LoginArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     const { services } = ctx;
+    const { rateLimiter, metrics, logger } = services;
     if (username.length > 254 || password.length > 256) throw new AppError('INVALID_CREDENTIALS');
+    // Counted before any hashing; a success gives the attempts back.
+    const account = usernameKey(username.trim());
+    const tickets = await rateLimiter.consume(['loginIp', ctx.client.ip ?? 'unknown'], ['loginAccount', account]);
     try {
       const user = await services.accounts.authenticate(ctx.em, username, password, {
         requireVerifiedEmail: services.config.account.emailVerification === 'mandatory',
       });
-      services.logger.info({ event: 'login', outcome: 'success', userId: user.id, ip: ctx.client.ip }, 'sign-in succeeded');
+      await rateLimiter.refund(tickets);
+      await rateLimiter.clear('loginAccount', account);
+      metrics.signIns.inc({ method: 'password', outcome: 'success' });
+      logger.info({ event: 'login', outcome: 'success', userId: user.id, ip: ctx.client.ip }, 'sign-in succeeded');
       return authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
     } catch (err) {
-      if (err instanceof AppError) services.logger.info({ event: 'login', outcome: 'failure', code: err.code, ip: ctx.client.ip }, 'sign-in failed');
+      if (err instanceof AppError && err.code !== 'INVALID_CREDENTIALS') await rateLimiter.refund(tickets);
+      metrics.signIns.inc({ method: 'password', outcome: 'failure' });
+      logger.info({ event: 'login', outcome: 'failure', code: err instanceof AppError ? err.code : 'ERROR', ip: ctx.client.ip }, 'sign-in failed');
       throw err;
     }
   }
@@ -52,11 +63,18 @@ export class AuthResolver {
     const refreshToken = refreshTokenFrom(ctx, arg);
     if (!refreshToken) throw badInput('refreshToken', 'No refresh token was given.');
     if (refreshToken.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
+    const { metrics, logger, rateLimiter, sessions } = ctx.services;
+    await rateLimiter.consume(['refresh', ctx.client.ip ?? 'unknown']);
     try {
-      return authPayload(ctx, await ctx.services.sessions.rotate(ctx.em, refreshToken));
+      const payload = authPayload(ctx, await sessions.rotate(ctx.em, refreshToken));
+      metrics.refreshes.inc({ outcome: 'success' });
+      return payload;
     } catch (err) {
-      if (err instanceof AppError && err.code === 'REFRESH_TOKEN_REUSED') {
-        ctx.services.logger.warn({ event: 'refresh_reuse', ip: ctx.client.ip }, 'refresh token reused; session revoked');
+      const code = err instanceof AppError ? err.code : 'ERROR';
+      metrics.refreshes.inc({ outcome: code });
+      if (code === 'REFRESH_TOKEN_REUSED') {
+        metrics.reuseDetected.inc();
+        logger.warn({ event: 'refresh_reuse', ip: ctx.client.ip }, 'refresh token reused; session revoked');
       }
       throw err;
     }

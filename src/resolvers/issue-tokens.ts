@@ -17,7 +17,7 @@ export function authPayload(ctx: Context, issued: IssuedSession): AuthPayload {
     origIat: Math.floor(session.createdAt.getTime() / 1000),
     sessionId: session.id,
   });
-  ctx.signedIn = user;
+  ctx.request.signedIn = user;
   if (cookie.enabled) setAuthCookies(ctx, token, refreshToken, session.expiresAt);
   return Object.assign(new AuthPayload(), {
     token: cookie.hideTokenFields ? null : token,
@@ -30,19 +30,19 @@ export function authPayload(ctx: Context, issued: IssuedSession): AuthPayload {
 
 function setAuthCookies(ctx: Context, token: string, refreshToken: string | null, sessionEnd: Date): void {
   const { cookie, jwt } = ctx.services.config;
-  ctx.responseCookies.push(serializeCookie(cookie, cookie.accessName, token, { maxAge: jwt.expirationDelta, path: '/' }));
+  ctx.request.responseCookies.push(serializeCookie(cookie, cookie.accessName, token, { maxAge: jwt.expirationDelta, path: '/' }));
   if (refreshToken) {
     const maxAge = Math.max(0, Math.floor((sessionEnd.getTime() - Date.now()) / 1000));
     // Path-scoped: the refresh token is only ever sent to the GraphQL endpoint.
-    ctx.responseCookies.push(serializeCookie(cookie, cookie.refreshName, refreshToken, { maxAge, path: GRAPHQL_PATH }));
+    ctx.request.responseCookies.push(serializeCookie(cookie, cookie.refreshName, refreshToken, { maxAge, path: GRAPHQL_PATH }));
   }
 }
 
 export function clearAuthCookies(ctx: Context): void {
   const { cookie } = ctx.services.config;
   if (!cookie.enabled) return;
-  ctx.responseCookies.push(serializeCookie(cookie, cookie.accessName, '', { maxAge: 0, path: '/' }));
-  ctx.responseCookies.push(serializeCookie(cookie, cookie.refreshName, '', { maxAge: 0, path: GRAPHQL_PATH }));
+  ctx.request.responseCookies.push(serializeCookie(cookie, cookie.accessName, '', { maxAge: 0, path: '/' }));
+  ctx.request.responseCookies.push(serializeCookie(cookie, cookie.refreshName, '', { maxAge: 0, path: GRAPHQL_PATH }));
 }
 
 /** The refresh token from the argument, or in cookie mode from the cookie. */

@@ -7,6 +7,7 @@ import type { Context } from '../context';
 import { User } from '../entities';
 import { badInput } from '../errors';
 import { passwordProblem } from '../auth/password-rules';
+import { emailKey } from '../auth/accounts';
 import { notifyPasswordChanged, requestPasswordReset } from '../auth/account-mail';
 import { authPayload } from './issue-tokens';
 import { AuthPayload } from './types/auth-payload.type';
@@ -47,8 +48,11 @@ export class PasswordResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Mails a reset link if the email belongs to an active account. Always true, in the same time either way.' })
-  requestPasswordReset(@Arg('email') email: string, @Ctx() ctx: Context): boolean {
-    if (email.length <= 254) requestPasswordReset(ctx.services, email);
+  async requestPasswordReset(@Arg('email') email: string, @Ctx() ctx: Context): Promise<boolean> {
+    if (email.length > 254) return true;
+    // Per address too, so nobody can mail-bomb one inbox from many IPs.
+    await ctx.services.rateLimiter.consume(['passwordResetIp', ctx.client.ip ?? 'unknown'], ['passwordResetEmail', emailKey(email)]);
+    requestPasswordReset(ctx.services, email);
     return true;
   }
 

@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Env } from '../../src/config';
+import { freshDatabase } from './database';
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
 
@@ -21,16 +22,31 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Env = {}): Promise<TestServer> {
-  const config = loadConfig({
+/** The environment every test server starts from; a test's own `env` wins. */
+export function testEnv(env: Env, databaseUrl?: string): Env {
+  return {
     NODE_ENV: 'test',
     JWT_SECRET_KEY: TEST_SECRET,
-    DATABASE_URL: 'sqlite::memory:',
+    DATABASE_URL: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    // Generous throttling so suites that sign in often are not throttled;
+    // the rate-limit tests set their own.
+    RATE_LIMIT_LOGIN_ACCOUNT: '10000/60',
+    RATE_LIMIT_LOGIN_IP: '10000/60',
+    RATE_LIMIT_REGISTER: '10000/60',
+    RATE_LIMIT_PASSWORD_RESET_IP: '10000/60',
+    RATE_LIMIT_PASSWORD_RESET_EMAIL: '10000/60',
+    RATE_LIMIT_SOCIAL: '10000/60',
+    RATE_LIMIT_REFRESH: '10000/60',
     ...env,
-  });
+  };
+}
+
+export async function startTestServer(env: Env = {}): Promise<TestServer> {
+  // A database of our own unless the test names one (to share it).
+  const db = env.DATABASE_URL ? null : await freshDatabase();
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -38,7 +54,14 @@ export async function startTestServer(env: Env = {}): Promise<TestServer> {
       cb();
     },
   });
-  const app = await createApp(config, { logDestination: sink });
+  let app: App;
+  try {
+    const config = loadConfig(testEnv(env, db?.url));
+    app = await createApp(config, { logDestination: sink });
+  } catch (err) {
+    await db?.drop();
+    throw err;
+  }
   return {
     app,
     url: app.url,
@@ -56,7 +79,10 @@ export async function startTestServer(env: Env = {}): Promise<TestServer> {
       }
       return { status: res.status, headers: res.headers, data: json.data, errors: json.errors };
     },
-    stop: () => app.stop(),
+    stop: async () => {
+      await app.stop();
+      await db?.drop();
+    },
   };
 }
 

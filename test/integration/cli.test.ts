@@ -5,14 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LOGIN } from '../helpers/operations';
+import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { startTestServer } from '../helpers/server';
 
 const run = promisify(execFile);
 const MANAGE = join(__dirname, '../../dist/src/cli/manage.js');
 
-test('migrate, then createsuperuser, and the superuser can sign in as staff', async () => {
+const databases: TestDatabase[] = [];
+afterAll(() => Promise.all(databases.map((d) => d.drop())));
+
+/** The environment for `manage`: a fresh database shared with a test server (SQLite file or PostgreSQL). */
+async function manageEnv() {
+  const db = await freshDatabase({ shared: true });
+  databases.push(db);
   const dir = mkdtempSync(join(tmpdir(), 'authql-cli-'));
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, NODE_ENV: 'test' };
+  return { ...process.env, DATABASE_URL: db.url, DATA_DIR: dir, NODE_ENV: 'test' };
+}
+
+test('migrate, then createsuperuser, and the superuser can sign in as staff', async () => {
+  const env = await manageEnv();
   const migrate = await run(process.execPath, [MANAGE, 'migrate'], { env });
   expect(migrate.stdout).toContain('Applied Migration20261126000000');
   expect((await run(process.execPath, [MANAGE, 'migrate'], { env })).stdout).toContain('No migrations to apply');
@@ -47,8 +58,7 @@ test('unknown commands print the usage and fail', async () => {
 });
 
 test('socialapp:add, socialapp:list and socialapp:remove from the shell', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'authql-cli-social-'));
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, NODE_ENV: 'test' };
+  const env = await manageEnv();
   const manage = (...args: string[]) => run(process.execPath, [MANAGE, ...args], { env });
   const added = await manage('socialapp:add', '--provider', 'kakao', '--name', 'Kakao app', '--client-id', 'rest-api-key', '--secret', 'shh-secret-value', '--key', '123456');
   expect(added.stdout).toMatch(/kakao/i);

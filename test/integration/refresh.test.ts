@@ -125,3 +125,19 @@ test('JWT_ALLOW_REFRESH=false issues no refresh token', async () => {
   expect(u.refreshExpiresIn).toBeNull();
   expect((await server.gql(USERS, {}, { token: u.token })).errors).toBeUndefined();
 });
+
+test('a client that lost the answer to a refresh retries within the grace window and is not logged out', async () => {
+  const server = await start({ JWT_REFRESH_REUSE_INTERVAL: '10' });
+  const u = await registerUser(server);
+  // The request reaches the server, which rotates the token, but the client
+  // drops the connection before reading the answer (a shutdown, a bad network).
+  const abort = new AbortController();
+  const lost = fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: REFRESH, variables: { refreshToken: u.refreshToken } }), signal: abort.signal });
+  await new Promise((r) => setTimeout(r, 30));
+  abort.abort();
+  await lost.catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 100));
+  const retry = await server.gql(REFRESH, { refreshToken: u.refreshToken });
+  expect(retry.errors).toBeUndefined();
+  expect((await server.gql(REFRESH, { refreshToken: retry.data.refreshToken.refreshToken })).errors).toBeUndefined();
+});
