@@ -41,6 +41,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const orm = await openOrm(config.databaseUrl, {
     migrate: config.autoMigrate,
     sqliteBusyTimeout: config.sqliteBusyTimeout,
+    poolMax: config.databasePoolMax,
     log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;

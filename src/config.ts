@@ -20,6 +20,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
+  /** PostgreSQL connections per process (SQLite always uses one). */
+  readonly databasePoolMax: number;
   readonly autoMigrate: boolean;
   readonly dataDir: string;
   readonly logLevel: string;
@@ -155,6 +157,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     host: r.str('HOST', isProduction ? '0.0.0.0' : '127.0.0.1'),
     port: r.int('PORT', 4000, 0, 65535),
     databaseUrl: r.str('DATABASE_URL', `sqlite:${resolve(dataDir, 'authql.sqlite')}`),
+    databasePoolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500),
     autoMigrate: r.bool('AUTO_MIGRATE', true),
     dataDir,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),

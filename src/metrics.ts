@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'authql_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'authql_' });
   const make = {
     counter: <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] }),
     histogram: <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>

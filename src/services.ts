@@ -20,6 +20,7 @@ import { SocialAuthService } from './auth/social-auth';
 import { ProviderHttp } from './providers/http';
 import type { ProviderRegistry } from './providers/provider';
 import { createProviders } from './providers/registry';
+import { RedisReplayStore } from './providers/replay-store';
 
 export interface Services {
   config: Config;
@@ -48,7 +49,8 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const store = redis ? new RedisStore(redis, config.redisKeyPrefix) : new MemoryStore();
   const passwords = new PasswordHasher();
   const http = new ProviderHttp(config.social.httpTimeout);
-  const providers = createProviders(config.social, http);
+  // With several replicas an ID token must be used once across all of them.
+  const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);
   return {
     config,
     orm,
@@ -65,7 +67,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     mailer: createMailer(config, logger),
     background: new BackgroundTasks(logger),
     providers,
-    socialAuth: new SocialAuthService(providers, logger),
+    socialAuth: new SocialAuthService(providers, logger, metrics),
     socialAccounts: new SocialAccountService(config.social.connectByEmail),
   };
 }

@@ -6,6 +6,7 @@
 // provider call can never leave a half-made account behind.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics';
 import { SocialApp, type SocialProvider } from '../entities';
 import { socialAuthFailed } from '../errors';
 import { ProviderFailure, type ProviderRegistry, type SocialCredential, type SocialProfile } from '../providers/provider';
@@ -24,11 +25,13 @@ export class SocialAuthService {
   constructor(
     private readonly providers: ProviderRegistry,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   /** BAD_USER_INPUT for a combination the provider does not take; SOCIAL_AUTH_FAILED when the token does not hold. */
   async verify(em: EntityManager, provider: SocialProvider, input: SocialTokenInput): Promise<SocialProfile> {
     const credential = socialCredential(this.providers[provider], input);
+    const stopTimer = this.metrics.providerDuration.startTimer({ provider });
     try {
       if (!wellFormed(credential)) throw new ProviderFailure('TOKEN_REJECTED', `${provider}: malformed ${credential.kind}`);
       const app = await em.findOne(SocialApp, { provider });
@@ -36,9 +39,12 @@ export class SocialAuthService {
       return await this.providers[provider].verify(credential, app);
     } catch (err) {
       if (!(err instanceof ProviderFailure)) throw err;
+      this.metrics.providerErrors.inc({ provider, reason: err.reason });
       const level = err.reason === 'TOKEN_REJECTED' ? 'info' : 'warn';
       this.logger[level]({ event: 'social_auth', outcome: 'failure', provider, reason: err.reason, detail: err.detail }, 'social sign-in refused');
       throw socialAuthFailed(err.reason);
+    } finally {
+      stopTimer();
     }
   }
 }

@@ -32,3 +32,16 @@ export class MemoryReplayStore implements ReplayStore {
     this.nextSweep = now + SWEEP_EVERY_MS;
   }
 }
+
+/** Shared by every replica through Redis: `SET … NX PXAT` claims atomically and expires with the token. */
+export class RedisReplayStore implements ReplayStore {
+  constructor(
+    private readonly redis: import('ioredis').default,
+    private readonly prefix: string,
+  ) {}
+
+  async claim(key: string, expiresAt: number): Promise<boolean> {
+    const ok = await this.redis.set(`${this.prefix}id-token-used:${key}`, '1', 'PXAT', Math.max(expiresAt, Date.now() + 1000), 'NX');
+    return ok === 'OK';
+  }
+}

@@ -16,14 +16,18 @@ export class SocialAuthResolver {
     description: 'Exchanges a provider token for our tokens (Kakao: accessToken or idToken; Google, Apple: idToken; Facebook, Naver: accessToken); the first sign-in creates the user.',
   })
   async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
-    const { socialAuth, socialAccounts, sessions, logger } = ctx.services;
+    const { socialAuth, socialAccounts, sessions, logger, metrics, rateLimiter } = ctx.services;
+    await rateLimiter.consume(['social', ctx.client.ip ?? 'unknown']);
+    const method = `social:${provider}`;
     try {
       const profile = await socialAuth.verify(ctx.em, provider, token);
       const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
+      metrics.signIns.inc({ method, outcome: 'success' });
       logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
       const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
       return Object.assign(new SocialLoginPayload(), payload, { socialAccount: account, isNewUser });
     } catch (err) {
+      metrics.signIns.inc({ method, outcome: 'failure' });
       if (err instanceof AppError) logger.info({ event: 'social_login', outcome: 'failure', provider, code: err.code, ip: ctx.client.ip }, 'social sign-in failed');
       throw err;
     }

@@ -49,7 +49,7 @@ test('metrics count what happened: requests, sign-ins, refreshes, reuse, throttl
   expect(sample(text, 'authql_token_refreshes_total', 'outcome="success"')).toBe(1);
   expect(sample(text, 'authql_http_requests_total', 'operation="query:users",status="200"')).toBe(1);
   expect(sample(text, 'authql_http_request_duration_seconds_count', 'operation="mutation:login"')).toBe(4);
-  expect(text).toContain('authql_process_');
+  expect(text).toContain('authql_process_cpu_seconds_total');
 });
 
 test('reuse detection is counted', async () => {

@@ -1,19 +1,27 @@
 // Two replicas of the real server, as separate processes, on one database
 // and one Redis: a session moves freely between them, a revocation on one is
 // seen by the other, and throttling is counted across both.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { GOOD_PASSWORD } from '../helpers/fixtures';
 import { LOGIN, REFRESH, REGISTER, REVOKE, USERS } from '../helpers/operations';
-import { gqlAt, spawnServer, type ServerProcess } from '../helpers/process';
+import { startGoogleKeys, type FakeJwks } from '../helpers/fake-jwks';
+import { gqlAt, ROOT, spawnServer, type ServerProcess } from '../helpers/process';
+import { CLIENT_IDS, SOCIAL_LOGIN } from '../helpers/social';
 import { testEnv } from '../helpers/server';
 
+const GOOGLE_CLIENT = CLIENT_IDS.GOOGLE[0];
 let db: TestDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
+let google: FakeJwks;
 
 beforeAll(async () => {
   db = await freshDatabase({ shared: true });
+  google = await startGoogleKeys();
   const env = {
     ...process.env,
     ...testEnv(
@@ -22,17 +30,20 @@ beforeAll(async () => {
         REDIS_KEY_PREFIX: `authql-test-${randomBytes(6).toString('hex')}:`,
         RATE_LIMIT_LOGIN_ACCOUNT: '5/300',
         JWT_REFRESH_REUSE_INTERVAL: '0',
+        GOOGLE_JWKS_URL: google.jwksUrl,
       },
       db.url,
     ),
   } as NodeJS.ProcessEnv;
-  a = await spawnServer(env); // runs the migrations
+  await promisify(execFile)(process.execPath, [join(ROOT, 'dist/src/cli/manage.js'), 'socialapp:add', '--provider', 'google', '--name', 'G', '--client-id', GOOGLE_CLIENT], { env });
+  a = await spawnServer(env);
   b = await spawnServer({ ...env, AUTO_MIGRATE: 'false' });
 });
 afterAll(async () => {
   expect(await a?.stop()).toBe(0);
   expect(await b?.stop()).toBe(0);
   await db?.drop();
+  await google?.stop();
 });
 
 test('sign in on one replica, refresh on the other, revoke on the first: the second refuses', async () => {
@@ -58,6 +69,14 @@ test('failed sign-ins are counted across both replicas (Redis)', async () => {
     const res = await gqlAt(url, LOGIN, { username: 'shared-limit', password: GOOD_PASSWORD });
     expect(res.errors[0].extensions.code).toBe('RATE_LIMITED');
   }
+});
+
+test('an ID token used on one replica is refused on the other (shared replay cache)', async () => {
+  const idToken = google.sign({ sub: 'google-replica-1', aud: GOOGLE_CLIENT, email: 'r1@gmail.example', email_verified: true, name: 'Replica One' });
+  const first = await gqlAt(a.url, SOCIAL_LOGIN, { provider: 'GOOGLE', idToken });
+  expect(first.errors).toBeUndefined();
+  const again = await gqlAt(b.url, SOCIAL_LOGIN, { provider: 'GOOGLE', idToken });
+  expect(again.errors[0].extensions).toMatchObject({ code: 'SOCIAL_AUTH_FAILED', reason: 'TOKEN_REJECTED' });
 });
 
 test('/readyz checks Redis too', async () => {

@@ -2,8 +2,7 @@
 // SQLite and PostgreSQL differ in types and constraint syntax, so each gets
 // its own DDL; both were produced by MikroORM's schema generator from the
 // entities and are kept here as the source of truth.
-import { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { TwoDialectMigration } from './two-dialect';
 
 const SQLITE = [
   "create table `users` (`id` integer not null primary key autoincrement, `username` text not null, `username_key` text not null, `email` text null, `email_key` text null, `email_verified` integer not null default false, `password` text not null, `first_name` text not null default '', `last_name` text not null default '', `is_active` integer not null default true, `is_staff` integer not null default false, `is_superuser` integer not null default false, `date_joined` datetime not null, `last_login` datetime null, `token_version` integer not null default 0)",
@@ -27,13 +26,8 @@ const POSTGRES = [
   'alter table "refresh_tokens" add constraint "refresh_tokens_session_id_foreign" foreign key ("session_id") references "sessions" ("id") on update cascade on delete cascade',
 ];
 
-export class Migration20261126000000 extends Migration {
-  override async up(): Promise<void> {
-    const isPostgres = this.driver instanceof PostgreSqlDriver;
-    for (const sql of isPostgres ? POSTGRES : SQLITE) this.addSql(sql);
-  }
-
-  override async down(): Promise<void> {
-    for (const table of ['refresh_tokens', 'sessions', 'users']) this.addSql(`drop table if exists "${table}"`);
-  }
+export class Migration20261126000000 extends TwoDialectMigration {
+  protected readonly sqlite = SQLITE;
+  protected readonly postgres = POSTGRES;
+  protected readonly undo = ['drop table if exists "refresh_tokens"', 'drop table if exists "sessions"', 'drop table if exists "users"'];
 }

@@ -1,8 +1,7 @@
 // Social login: provider apps (one per provider) and the social accounts
 // linked to users, unique on (provider, uid). DDL for both databases was
 // produced by MikroORM's schema generator from the entities.
-import { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { TwoDialectMigration } from './two-dialect';
 
 const SQLITE = [
   'create table `social_apps` (`id` integer not null primary key autoincrement, `provider` text not null, `name` text not null, `client_id` text not null, `secret` text null, `key` text null)',
@@ -21,13 +20,8 @@ const POSTGRES = [
   'alter table "social_accounts" add constraint "social_accounts_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade',
 ];
 
-export class Migration20261126100000 extends Migration {
-  override async up(): Promise<void> {
-    const isPostgres = this.driver instanceof PostgreSqlDriver;
-    for (const sql of isPostgres ? POSTGRES : SQLITE) this.addSql(sql);
-  }
-
-  override async down(): Promise<void> {
-    for (const table of ['social_accounts', 'social_apps']) this.addSql(`drop table if exists "${table}"`);
-  }
+export class Migration20261126100000 extends TwoDialectMigration {
+  protected readonly sqlite = SQLITE;
+  protected readonly postgres = POSTGRES;
+  protected readonly undo = ['drop table if exists "social_accounts"', 'drop table if exists "social_apps"'];
 }

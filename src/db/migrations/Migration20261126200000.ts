@@ -1,6 +1,5 @@
 // One-time tokens (password reset, email verification).
-import { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { TwoDialectMigration } from './two-dialect';
 
 const SQLITE = [
   'create table `one_time_tokens` (`id` text not null, `user_id` integer not null, `purpose` text not null, `secret_hash` text not null, `binding` text not null, `created_at` datetime not null, `expires_at` datetime not null, `used_at` datetime null, constraint `one_time_tokens_user_id_foreign` foreign key(`user_id`) references `users`(`id`) on delete cascade on update cascade, primary key (`id`))',
@@ -13,12 +12,8 @@ const POSTGRES = [
   'alter table "one_time_tokens" add constraint "one_time_tokens_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade',
 ];
 
-export class Migration20261126200000 extends Migration {
-  override async up(): Promise<void> {
-    for (const sql of this.driver instanceof PostgreSqlDriver ? POSTGRES : SQLITE) this.addSql(sql);
-  }
-
-  override async down(): Promise<void> {
-    this.addSql('drop table if exists "one_time_tokens"');
-  }
+export class Migration20261126200000 extends TwoDialectMigration {
+  protected readonly sqlite = SQLITE;
+  protected readonly postgres = POSTGRES;
+  protected readonly undo = ['drop table if exists "one_time_tokens"'];
 }

@@ -1,7 +1,6 @@
 // `manage import-django`: which authql user each Django auth_user row became.
 // DDL for both databases was produced by MikroORM's schema generator from the entity.
-import { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { TwoDialectMigration } from './two-dialect';
 
 const SQLITE = [
   'create table `django_users` (`django_id` integer not null, `user_id` integer null, `imported_at` datetime not null, constraint `django_users_user_id_foreign` foreign key(`user_id`) references `users`(`id`) on delete set null on update cascade, primary key (`django_id`))',
@@ -14,12 +13,8 @@ const POSTGRES = [
   'alter table "django_users" add constraint "django_users_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete set null',
 ];
 
-export class Migration20261126400000 extends Migration {
-  override async up(): Promise<void> {
-    for (const sql of this.driver instanceof PostgreSqlDriver ? POSTGRES : SQLITE) this.addSql(sql);
-  }
-
-  override async down(): Promise<void> {
-    this.addSql('drop table if exists "django_users"');
-  }
+export class Migration20261126400000 extends TwoDialectMigration {
+  protected readonly sqlite = SQLITE;
+  protected readonly postgres = POSTGRES;
+  protected readonly undo = ['drop table if exists "django_users"'];
 }
