@@ -35,7 +35,8 @@ export class SocialApp {
    * Kakao's native app and JavaScript keys.
    */
   @Field(() => [String], { description: 'More client IDs an ID token may be addressed to, besides clientId (Google iOS/Android, Apple Services ID, Kakao native app key).' })
-  @Property({ type: 'json' })
+  // The column default only exists so the migration could add it to existing rows (SQLite needs one).
+  @Property({ type: 'json', defaultRaw: "'[]'" })
   extraClientIds: string[] = [];
 
   /** Facebook: the App Secret (signs debug_token and appsecret_proof). Never returned. */

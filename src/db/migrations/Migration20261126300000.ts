@@ -4,11 +4,7 @@
 import { TwoDialectMigration } from './two-dialect';
 
 const SQLITE = ["alter table `social_apps` add column `extra_client_ids` json not null default '[]'"];
-// The default only fills existing rows; the entity always writes the column.
-const POSTGRES = [
-  `alter table "social_apps" add column "extra_client_ids" jsonb not null default '[]'`,
-  'alter table "social_apps" alter column "extra_client_ids" drop default',
-];
+const POSTGRES = [`alter table "social_apps" add column "extra_client_ids" jsonb not null default '[]'`];
 
 export class Migration20261126300000 extends TwoDialectMigration {
   protected readonly sqlite = SQLITE;
