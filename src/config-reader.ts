@@ -1,6 +1,6 @@
 // Typed reading of env-like records for config.ts: each method records a
 // problem instead of throwing, so loadConfig can report them all at once.
-import type { Env } from './config';
+import type { Env } from './config.types';
 
 export /** Collects problems while reading variables; never throws mid-way. */
 class Reader {
