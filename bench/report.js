@@ -61,6 +61,8 @@ function table(rows, memory, targetList) {
   const storm = rows.find((r) => r.key === 'verifyStorm');
   if (storm) out.push('', `login storm alongside: authql ${num(storm.authql.stormLoginRps, 0)} logins/s, baseline ${num(storm.baseline.stormLoginRps, 0)} logins/s`);
   out.push(`memory under load: authql peak ${num(memory.authql.hwmMb)} MB (VmHWM), ${num(memory.authql.maxRssMb)} MB max sampled VmRSS; baseline peak ${num(memory.baseline.hwmMb)} MB`);
+  const heap = memory.authql.heap;
+  if (heap) out.push(`authql V8 heap at the end: ${num(heap.heapTotalMb)} MB (${num(heap.heapUsedMb)} MB used, new space ${num(heap.newSpaceMb)} MB), external ${num(heap.externalMb)} MB`);
   const failed = rows.filter((r) => r.authql.failed || r.baseline.failed);
   for (const r of failed) out.push(`WARNING ${r.label}: ${r.authql.failed} failed answers from authql, ${r.baseline.failed} from the baseline`);
   out.push('', 'targets:');

@@ -9,7 +9,8 @@
 // (5 s a measurement), BENCH_WARMUP (1 s), BENCH_CONNECTIONS (16),
 // BENCH_LOGIN_CONNECTIONS (8), BENCH_TIMEOUT (1200 s for everything),
 // BENCH_CPU_PROF (a directory: both servers run with --cpu-prof into it),
-// BENCH_ONLY (comma-separated scenario keys, e.g. verify,usersFirst).
+// BENCH_ONLY (comma-separated scenario keys, e.g. verify,usersFirst),
+// BENCH_AUTHQL_NODE_OPTIONS (NODE_OPTIONS for authql alone, e.g. V8 heap flags).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -72,6 +73,22 @@ function sampleMemory(memory) {
   }
 }
 
+/** V8's share of authql's memory at the end, from its Prometheus metrics (MB); null when unavailable. */
+async function heapBreakdown(origin) {
+  try {
+    const text = await (await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const mb = (re) => Number(re.exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return {
+      heapTotalMb: mb(/^authql_nodejs_heap_size_total_bytes (\S+)/m),
+      heapUsedMb: mb(/^authql_nodejs_heap_size_used_bytes (\S+)/m),
+      newSpaceMb: mb(/^authql_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m),
+      externalMb: mb(/^authql_nodejs_external_memory_bytes (\S+)/m),
+    };
+  } catch {
+    return null;
+  }
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authql-bench-'));
   const dbPath = path.join(dir, 'bench.sqlite');
@@ -93,7 +110,8 @@ async function main() {
     process.stderr.write(`seeding ${knobs.users.toLocaleString('en-US')} users in ${dbPath}…\n`);
     const refreshTokens = await seed({ env, dbPath, users: knobs.users, sessions: knobs.runs * 2 * refreshPoolSize });
     const profArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-    servers.authql = await startServer('authql', [...profArgs, path.join(ROOT, 'dist/src/index.js')], env);
+    const nodeOptions = process.env.BENCH_AUTHQL_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_AUTHQL_NODE_OPTIONS } : {};
+    servers.authql = await startServer('authql', [...profArgs, path.join(ROOT, 'dist/src/index.js')], { ...env, ...nodeOptions });
     servers.baseline = await startServer('baseline', [...profArgs, path.join(ROOT, 'bench/baseline-server.js')], { ...env, BENCH_DB_PATH: dbPath });
     const { token, userId } = await signIn(servers.authql.origin, 'user000001', PASSWORD);
     const ctx = { token, userId, users: knobs.users, takeRefreshTokens: () => refreshTokens.splice(0, refreshPoolSize) };
@@ -109,21 +127,23 @@ async function main() {
         // Alternate who goes first, so neither always meets a warmer machine.
         for (const kind of run % 2 === 0 ? ['authql', 'baseline'] : ['baseline', 'authql']) {
           const r = await runScenario(scenario, { kind, origin: servers[kind].origin, cpuMs: servers[kind].cpuMs }, knobs);
+          r.rssAfterMb = servers[kind].memory().rssMb;
           // Requests autocannon left in flight still run on the server: let them
           // finish before the next measurement (two writers would meet SQLITE_BUSY).
           await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
           runs[scenario.key][kind].push(r);
-          process.stderr.write(`run ${run + 1}/${knobs.runs} ${scenario.label} ${kind}: ${Math.round(r.rps)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms${r.cpuUsPerRequest ? `, ${Math.round(r.cpuUsPerRequest)} µs CPU/answer` : ''}\n`);
+          process.stderr.write(`run ${run + 1}/${knobs.runs} ${scenario.label} ${kind}: ${Math.round(r.rps)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms${r.cpuUsPerRequest ? `, ${Math.round(r.cpuUsPerRequest)} µs CPU/answer` : ''}, RSS ${Math.round(r.rssAfterMb)} MB\n`);
         }
       }
     }
     clearInterval(sampler);
     sampleMemory(memory);
+    memory.authql.heap = await heapBreakdown(servers.authql.origin);
     await stopAll();
 
     const rows = summarise(list, runs);
     const targetList = targets(rows, memory, knobs.users);
-    const command = `${Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v} `).join('')}npm run bench`;
+    const command = `${Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${/^[\w.,:=/-]*$/.test(v) ? v : `'${v}'`} `).join('')}npm run bench`;
     console.log(`\n${command}  (node ${process.version}, ${os.cpus().length} CPUs, load ${loadStart.map((l) => l.toFixed(1)).join(' ')} → ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
     console.log(table(rows, memory, targetList));
     const results = { command, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { start: loadStart, end: os.loadavg() }, knobs, scenarios: rows, memory, targets: targetList };

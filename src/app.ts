@@ -3,7 +3,7 @@
 // on import; tests call createApp with port 0 and their own config.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
@@ -50,6 +50,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const apollo = new ApolloServer<Context>({
       schema: await createSchema(),
       csrfPrevention: true,
+      // index.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-send the signal.
+      stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
       introspection: config.graphql.introspection,
       includeStacktraceInErrorResponses: false,
@@ -59,6 +61,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       formatError: createFormatError((err) => logger.error({ err }, 'resolver failed')),
       plugins: [
         operationLabelPlugin,
+        // No cache hints are used (auth answers are never cacheable), and the
+        // plugin hooks every field resolution; the handler sends no-store itself.
+        ApolloServerPluginCacheControlDisabled(),
         config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
       ],
     });

@@ -50,20 +50,27 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   const cookieToken = cookies[config.cookie.accessName];
   const header = req.headers.authorization ?? (cookieToken ? `${config.jwt.authHeaderPrefix} ${cookieToken}` : undefined);
   const auth = readAuthorization(header, config.jwt.authHeaderPrefix, jwt);
-  const em = services.orm.em.fork() as SqlEntityManager;
+  // Forked on first use (verifyToken, for one, never needs a unit of work). The
+  // getter sits on the prototype because Apollo shallow-copies the context
+  // with that prototype kept: an own getter would be read, and so forked, at copy time.
+  let forked: SqlEntityManager | undefined;
+  const lazy = {
+    get em(): SqlEntityManager {
+      return (forked ??= services.orm.em.fork() as SqlEntityManager);
+    },
+  };
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   let loadedUser: User | null = null;
   const resolve = () => {
     if (auth.kind === 'anonymous') return Promise.resolve({ reason: 'MISSING_TOKEN' as const });
     if (auth.kind === 'failed') return Promise.resolve({ reason: auth.reason });
-    loaded ??= loadViewer(em, auth.claims).then((r) => {
+    loaded ??= loadViewer(lazy.em, auth.claims).then((r) => {
       if ('user' in r) loadedUser = r.user;
       return r;
     });
     return loaded;
   };
-  return {
-    em,
+  const ctx: Omit<Context, 'em'> = {
     services,
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
@@ -83,4 +90,5 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
       throw unauthenticated(r.reason);
     },
   };
+  return Object.assign(Object.create(lazy) as Context, ctx);
 }

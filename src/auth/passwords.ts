@@ -3,17 +3,44 @@
 // stalls the event loop for other requests.
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { isDjangoHash, verifyDjangoHash } from './django-hashers';
 
 const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 /** Prefix Django uses for unusable passwords; such a hash never verifies. */
 const UNUSABLE_PREFIX = '!';
+/**
+ * How many hashes run at once. Each holds 19 MiB, and beyond one per core
+ * they only queue on libuv's pool (4 threads), where SQLite's queries then
+ * wait behind them; one pool thread always stays free for the database.
+ */
+const MAX_CONCURRENT_HASHES = Math.max(1, Math.min(availableParallelism(), 3));
+
+/** A counting semaphore: at most `size` tasks run at once, the others wait in order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.size) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next task
+      else this.running--;
+    }
+  }
+}
 
 export class PasswordHasher {
   private dummy?: Promise<string>;
+  private readonly gate = new Gate(MAX_CONCURRENT_HASHES);
 
   hash(password: string): Promise<string> {
-    return hash(password, PARAMS);
+    return this.gate.run(() => hash(password, PARAMS));
   }
 
   /** True when `password` matches; unusable and unknown formats never match. */
@@ -27,7 +54,7 @@ export class PasswordHasher {
       return false;
     }
     try {
-      return await verify(storedHash, password);
+      return await this.gate.run(() => verify(storedHash, password));
     } catch {
       return false;
     }
@@ -35,8 +62,9 @@ export class PasswordHasher {
 
   /** Hash work with nothing to compare: keeps unknown-user sign-ins as slow as real ones. */
   async burn(password: string): Promise<void> {
-    this.dummy ??= hash(randomBytes(16).toString('hex'), PARAMS);
-    await verify(await this.dummy, password).catch(() => false);
+    this.dummy ??= this.hash(randomBytes(16).toString('hex'));
+    const dummy = await this.dummy;
+    await this.gate.run(() => verify(dummy, password)).catch(() => false);
   }
 
   /** True when the hash was made with weaker parameters than today's and should be redone. */

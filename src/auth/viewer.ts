@@ -24,10 +24,14 @@ export function readAuthorization(header: string | undefined, preferredPrefix: s
   return result.ok ? { kind: 'token', claims: result.claims } : { kind: 'failed', reason: result.reason };
 }
 
-/** The token's user if it still exists, is active, has the same token version and a live session. */
-export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: AuthFailureReason }> {
+/** Every users column but the password hash: a viewer never needs it. */
+const VIEWER_COLUMNS = ['id', 'username', 'username_key', 'email', 'email_key', 'email_verified', 'first_name', 'last_name', 'is_active', 'is_staff', 'is_superuser', 'date_joined', 'last_login', 'token_version'];
+const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
+
+/** One query: the user's row (chosen columns) and whether the token's session is live. */
+async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: string[]): Promise<{ row: Record<string, unknown> } | { reason: AuthFailureReason }> {
   const knex = em.getKnex();
-  const query = knex('users as u').select('u.*').where('u.id', Number(claims.sub)).first();
+  const query = knex('users as u').select(columns.map((c) => `u.${c}`)).where('u.id', Number(claims.sub)).first();
   if (claims.sid) {
     query.select(knex.raw('(select count(*) from sessions s where s.id = ? and s.user_id = u.id and s.revoked_at is null) as live_session', [claims.sid]));
   }
@@ -35,10 +39,20 @@ export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Pr
   if (!row) return { reason: 'TOKEN_INVALID' };
   const liveSession = !claims.sid || Number(row.live_session) === 1;
   delete row.live_session;
-  delete row.password;
-  const user = em.map(User, row);
   // Inactive first: it is the reason a client should show, whatever else died with it.
-  if (!user.isActive) return { reason: 'USER_INACTIVE' };
-  if (!liveSession || user.tokenVersion !== claims.ver) return { reason: 'TOKEN_INVALID' };
-  return { user };
+  if (!row.is_active) return { reason: 'USER_INACTIVE' };
+  if (!liveSession || Number(row.token_version) !== claims.ver) return { reason: 'TOKEN_INVALID' };
+  return { row };
+}
+
+/** Null when the token's user still exists, is active, has the same token version and a live session. */
+export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClaims): Promise<AuthFailureReason | null> {
+  const r = await viewerRow(em, claims, CHECK_COLUMNS);
+  return 'reason' in r ? r.reason : null;
+}
+
+/** The token's user, as a managed entity, when the token still holds (see checkAccessClaims). */
+export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: AuthFailureReason }> {
+  const r = await viewerRow(em, claims, VIEWER_COLUMNS);
+  return 'reason' in r ? r : { user: em.map(User, r.row) };
 }

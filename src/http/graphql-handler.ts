@@ -74,6 +74,8 @@ export async function handleGraphQL(
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
     context: opts.context,
   });
+  // Tokens and private fields: no cache anywhere may keep an answer.
+  res.setHeader('cache-control', 'no-store');
   for (const [name, value] of result.headers) res.setHeader(name, value);
   const cookies = opts.setCookies();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);

@@ -4,7 +4,7 @@
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { AppError, badInput } from '../errors';
-import { loadViewer } from '../auth/viewer';
+import { checkAccessClaims } from '../auth/viewer';
 import { sendVerification } from '../auth/account-mail';
 import { usernameKey } from '../auth/accounts';
 import { authPayload, clearAuthCookies, refreshTokenFrom } from './issue-tokens';
@@ -84,8 +84,8 @@ export class AuthResolver {
   async verifyToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<VerifyTokenPayload> {
     if (token.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
     const claims = ctx.services.jwt.verifyOrThrow(token);
-    const viewer = await loadViewer(ctx.em, claims);
-    if ('reason' in viewer) throw new AppError('TOKEN_INVALID', undefined, { reason: viewer.reason });
+    const reason = await checkAccessClaims(ctx.em, claims);
+    if (reason) throw new AppError('TOKEN_INVALID', undefined, { reason });
     return Object.assign(new VerifyTokenPayload(), { token, payload: TokenPayload.from(claims) });
   }
 

@@ -17,6 +17,14 @@ export function decodeCursor(cursor: string): number {
   return id;
 }
 
+/**
+ * The columns a page of users is read with: everything the User type shows,
+ * never the password hash. Rows come back as plain objects (MikroORM maps
+ * names and types): a read-only page needs no managed entities, and hydrating
+ * 21 of them cost more CPU than the query itself (see README, Performance).
+ */
+const PAGE_FIELDS = ['id', 'username', 'email', 'emailVerified', 'firstName', 'lastName', 'isActive', 'isStaff', 'isSuperuser', 'dateJoined', 'lastLogin'] as const;
+
 /** Case-insensitive prefix match on username, email and names; `!` escapes LIKE wildcards. */
 function applySearch(qb: QueryBuilder<User>, search: string | null | undefined): void {
   if (!search) return;
@@ -43,9 +51,12 @@ export class UserResolver {
     if (search && search.length > 254) throw badInput('search', 'The search text is too long.');
     const afterId = after ? decodeCursor(after) : 0;
     const qb = ctx.em.createQueryBuilder(User);
-    qb.select('*').where({ id: { $gt: afterId } }).orderBy({ id: 'asc' }).limit(first + 1);
+    qb.select([...PAGE_FIELDS]).where({ id: { $gt: afterId } }).orderBy({ id: 'asc' }).limit(first + 1);
     applySearch(qb, search);
-    const rows = await qb.getResultList();
+    // type-graphql turns anything that is not `instanceof User` into `new User()`,
+    // and the entity constructor runs MikroORM's per-property setters: giving
+    // the plain rows User's prototype skips ~20 of those per page.
+    const rows = ((await qb.execute('all', true)) as object[]).map((row) => Object.setPrototypeOf(row, User.prototype) as User);
     const page = rows.slice(0, first);
     const edges = page.map((node) => Object.assign(new UserEdge(), { cursor: encodeCursor(node.id), node }));
     return Object.assign(new UserConnection(), {

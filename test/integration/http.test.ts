@@ -97,3 +97,8 @@ test('development serves the landing page and introspection', async () => {
     await dev.stop();
   }
 });
+
+test('GraphQL answers are never cacheable', async () => {
+  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+  expect(res.headers.get('cache-control')).toBe('no-store');
+});

@@ -15,7 +15,8 @@ test('SIGTERM during a slow request: it completes, new connections are refused, 
   try {
     kakao.add('slow-token', { user: { id: 4242, nickname: 'slowpoke' } });
     kakao.delayMs = 1500;
-    const env = { ...process.env, ...testEnv({ KAKAO_API_URL: kakao.url, SHUTDOWN_TIMEOUT: '10' }, db.url) } as NodeJS.ProcessEnv;
+    // Not NODE_ENV=test: Apollo changes its signal handling under test, and this must see what production sees.
+    const env = { ...process.env, ...testEnv({ NODE_ENV: 'development', KAKAO_API_URL: kakao.url, SHUTDOWN_TIMEOUT: '10' }, db.url) } as NodeJS.ProcessEnv;
     await promisify(execFile)(process.execPath, [join(ROOT, 'dist/src/cli/manage.js'), 'socialapp:add', '--provider', 'kakao', '--name', 'K', '--client-id', 'rest-key', '--key', String(KAKAO_APP_ID)], { env });
 
     const server = await spawnServer(env);
