@@ -21,8 +21,9 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes produced by GraphQL/Apollo themselves before our resolvers run. */
+/** Codes produced by GraphQL/Apollo (or our HTTP layer) before any resolver runs. */
 export const REQUEST_ERROR_CODES = [
+  'NOT_FOUND',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -30,6 +31,7 @@ export const REQUEST_ERROR_CODES = [
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
 /** Why a protected field refused an anonymous or badly authenticated caller. */
 export type AuthFailureReason = 'MISSING_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'USER_INACTIVE';
@@ -75,10 +77,10 @@ export function createFormatError(log: (err: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) return validationFailure(formatted, original);
+    // Ours (AppError) and GraphQL's request errors are GraphQLErrors with a
+    // catalogue code; anything else a resolver threw is masked.
     const code = formatted.extensions?.code;
-    const ours = original instanceof AppError;
-    const requestError = !ours && typeof code === 'string' && PASSTHROUGH.has(code) && !(original instanceof Error && !(original instanceof GraphQLError));
-    if (ours || requestError) {
+    if (original instanceof GraphQLError && typeof code === 'string' && PASSTHROUGH.has(code)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

@@ -73,8 +73,8 @@ export class SessionService {
   }
 
   private async rotateIn(tx: EntityManager, token: OpaqueToken): Promise<RotateOutcome> {
-    const row = await tx.findOne(RefreshToken, token.id, { populate: ['session', 'session.user'] });
-    if (!row || !secretMatches(token.secret, row.secretHash)) return { kind: 'fail', code: 'TOKEN_INVALID' };
+    const row = await findToken(tx, token);
+    if (!row) return { kind: 'fail', code: 'TOKEN_INVALID' };
     const session = row.session;
     const invalid = sessionProblem(session);
     if (invalid) return invalid;
@@ -103,22 +103,18 @@ export class SessionService {
   }
 
   /** Ends the session the refresh token belongs to. False when the token is unknown. */
-  async revokeByToken(em: EntityManager, raw: string, userId?: number): Promise<boolean> {
+  async revokeByToken(em: EntityManager, raw: string): Promise<boolean> {
     const token = parseToken(raw);
-    if (!token) return false;
-    const row = await em.findOne(RefreshToken, token.id, { populate: ['session'] });
-    if (!row || !secretMatches(token.secret, row.secretHash)) return false;
-    if (userId !== undefined && row.session.user.id !== userId) return false;
-    const n = await em.nativeUpdate(Session, { id: row.session.id, revokedAt: null }, { revokedAt: new Date() });
-    return n > 0;
+    const row = token && (await findToken(em, token));
+    if (!row) return false;
+    return (await em.nativeUpdate(Session, { id: row.session.id, revokedAt: null }, { revokedAt: new Date() })) > 0;
   }
 
   /** The user a (valid) refresh token belongs to, or null. */
   async userOfToken(em: EntityManager, raw: string): Promise<number | null> {
     const token = parseToken(raw);
-    if (!token) return null;
-    const row = await em.findOne(RefreshToken, token.id, { populate: ['session'] });
-    return row && secretMatches(token.secret, row.secretHash) ? row.session.user.id : null;
+    const row = token && (await findToken(em, token));
+    return row ? row.session.user.id : null;
   }
 
   /** Ends one session of a user; false when it is not theirs or already ended. */
@@ -130,6 +126,12 @@ export class SessionService {
   async revokeAll(em: EntityManager, userId: number): Promise<number> {
     return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: new Date() });
   }
+}
+
+/** The stored row of a presented token, with its session and user; null unless the secret matches. */
+async function findToken(em: EntityManager, token: OpaqueToken): Promise<RefreshToken | null> {
+  const row = await em.findOne(RefreshToken, token.id, { populate: ['session', 'session.user'] });
+  return row && secretMatches(token.secret, row.secretHash) ? row : null;
 }
 
 function sessionProblem(session: Session): RotateOutcome | null {

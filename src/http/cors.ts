@@ -4,6 +4,7 @@
 // act for a page we did not list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
+import { sendError } from './graphql-handler';
 
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 
@@ -27,7 +28,7 @@ export function applyCors(config: Config, req: IncomingMessage, res: ServerRespo
     return true;
   }
   if (!allowed && config.cookie.enabled) {
-    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Origin not allowed.', extensions: { code: 'FORBIDDEN' } }] }));
+    sendError(res, 403, 'FORBIDDEN', 'Origin not allowed.');
     return true;
   }
   return false;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { GRAPHQL_PATH } from './paths';
+import { sendError } from './graphql-handler';
 
 export const GRAPHIQL_PATH = '/graphiql';
 
@@ -64,12 +65,12 @@ export function createGraphiqlRoute(): (path: string, req: IncomingMessage, res:
     const sub = path.slice(GRAPHIQL_PATH.length).replace(/\/$/, '');
     const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
+      sendError(res, 405, 'BAD_REQUEST', 'The playground only answers GET.', { ...headers, allow: 'GET, HEAD' });
       return true;
     }
     const asset = load(sub);
     if (!asset) {
-      res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+      sendError(res, 404, 'NOT_FOUND', 'No such playground asset.', headers);
       return true;
     }
     const common = { ...headers, etag: asset.etag, 'cache-control': 'no-cache', ...(sub === '' ? { 'content-security-policy': CSP, 'x-frame-options': 'DENY' } : {}) };

@@ -4,6 +4,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode, RequestErrorCode } from '../errors';
 import type { Context } from '../context';
 
 export class BodyTooLargeError extends Error {}
@@ -27,6 +28,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * An error answered by the HTTP layer itself (no GraphQL execution), in the
+ * same `{ errors: [{ message, extensions: { code } }] }` shape and with a
+ * code from the one catalogue.
+ */
+export function sendError(res: ServerResponse, status: number, code: ErrorCode | RequestErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -58,7 +68,7 @@ export async function handleGraphQL(
       try {
         body = JSON.parse(text);
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+        return sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
       }
     } else {
       body = text;

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services';
-import { sendJson } from './graphql-handler';
+import { sendError, sendJson } from './graphql-handler';
 
 export async function handleOpsRoute(services: Services, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -19,7 +19,7 @@ export async function handleOpsRoute(services: Services, path: string, req: Inco
       return true;
     case '/.well-known/jwks.json': {
       const jwks = services.jwt.keys.jwks;
-      if (!jwks) sendJson(res, 404, { error: 'JWT_ALGORITHM is symmetric: there are no public keys' });
+      if (!jwks) sendError(res, 404, 'NOT_FOUND', 'JWT_ALGORITHM is symmetric: there are no public keys.');
       else sendJson(res, 200, jwks, { 'cache-control': 'public, max-age=300' });
       return true;
     }
@@ -53,7 +53,7 @@ async function metrics(services: Services, req: IncomingMessage, res: ServerResp
     const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
     const want = Buffer.from(expected);
     if (given.length !== want.length || !timingSafeEqual(given, want)) {
-      sendJson(res, 401, { error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+      sendError(res, 401, 'UNAUTHENTICATED', 'Metrics need Authorization: Bearer <METRICS_TOKEN>.', { 'www-authenticate': 'Bearer' });
       return;
     }
   }

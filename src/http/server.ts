@@ -7,7 +7,8 @@ import type { Context } from '../context';
 import { createContext } from '../context';
 import type { Services } from '../services';
 import { applyCors } from './cors';
-import { BodyTooLargeError, handleGraphQL, sendJson } from './graphql-handler';
+import { ERROR_CODES } from '../errors';
+import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
 import { createGraphiqlRoute } from './graphiql';
 import { handleOpsRoute } from './ops-routes';
 import { GRAPHQL_PATH } from './paths';
@@ -25,11 +26,11 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: { ctx?: Context }): Promise<void> => {
     if (await handleOpsRoute(services, path, req, res)) return;
     if (graphiql?.(path, req, res)) return;
-    if (path !== GRAPHQL_PATH) return sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
+    if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', `No such path; GraphQL is at ${GRAPHQL_PATH}.`);
     if (applyCors(config, req, res)) return;
     // Two Authorization headers are ambiguous (which one did a proxy check?): refuse.
     if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
-      return sendJson(res, 400, { errors: [{ message: 'Send one Authorization header.', extensions: { code: 'BAD_REQUEST' } }] });
+      return sendError(res, 400, 'BAD_REQUEST', 'Send one Authorization header.');
     }
     const clientIp = services.clientIp(req);
     return handleGraphQL(apollo, req, res, {
@@ -59,11 +60,11 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
     });
     handler(req, res, path, state).catch((err: unknown) => {
       if (err instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close' });
+        sendError(res, 413, 'BAD_REQUEST', 'The request body is too large.', { connection: 'close' });
         return;
       }
       logger.error({ reqId, err }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Something went wrong on our side.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR);
       else res.destroy();
     });
   });

@@ -29,7 +29,7 @@ describe('register', () => {
     const res = await register({ username: 'pwrulesuser', email: 'pw@example.test', password });
     expect(firstError(res)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
     expect(firstError(res)?.message).toContain(message);
-    expect(JSON.stringify(res)).not.toContain(password.slice(0, 20) === 'x'.repeat(20) ? 'xxxxxxxxxxxxxxxxxxxx' : password);
+    expect(JSON.stringify(res.errors)).not.toContain(password); // never echoed back
   });
 
   test('refuses bad usernames and emails naming the field', async () => {

@@ -13,8 +13,10 @@ test('GET /healthz answers 200', async () => {
   expect(await res.json()).toEqual({ status: 'ok' });
 });
 
-test('unknown paths are 404', async () => {
-  expect((await fetch(`${server.app.origin}/nope`)).status).toBe(404);
+test('unknown paths are 404 with a catalogue code', async () => {
+  const res = await fetch(`${server.app.origin}/nope`);
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
 });
 
 test('CSRF prevention: a text/plain POST and a GET mutation are refused', async () => {

@@ -30,7 +30,9 @@ test('/healthz and /readyz answer 200 while the database is reachable', async ()
 });
 
 test('/metrics needs METRICS_TOKEN when one is set', async () => {
-  expect((await fetch(`${server.app.origin}/metrics`)).status).toBe(401);
+  const refused = await fetch(`${server.app.origin}/metrics`);
+  expect(refused.status).toBe(401);
+  expect(((await refused.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   expect((await fetch(`${server.app.origin}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
 });
 
@@ -60,7 +62,6 @@ test('reuse detection is counted', async () => {
     await new Promise((r) => setTimeout(r, 20));
     await s.gql(REFRESH, { refreshToken: u.refreshToken });
     const text = await (await fetch(`${s.app.origin}/metrics`)).text(); // no METRICS_TOKEN: open
-    expect(sample(text, 'authql_refresh_reuse_detected_total', '')).toBe(0);
     expect(text).toMatch(/^authql_refresh_reuse_detected_total 1$/m);
   } finally {
     await s.stop();

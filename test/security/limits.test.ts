@@ -39,7 +39,6 @@ test('a 10 MB body is refused (413) without being read', async () => {
 
 test('a 1 MB password is refused before any hashing', async () => {
   const huge = 'p'.repeat(1024 * 1024);
-  expect((await server.gql(LOGIN, { username: 'x', password: huge }).catch(() => null))?.status ?? 413).toBe(413);
   expect((await post(JSON.stringify({ query: LOGIN, variables: { username: 'x', password: huge } }))).status).toBe(413);
   // Under the body limit but over the password limit: refused by length, no hash.
   const big = 'p'.repeat(50 * 1024);
@@ -57,7 +56,7 @@ test('a query 50 deep is refused', async () => {
 
 test('10,000 aliases are refused, whichever limit is met first', async () => {
   const doc = `{ ${Array.from({ length: 10000 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
-  expect((await server.gql(doc, {}, { token }).catch(() => ({ status: 413 }))).status).toBe(413); // ~150 KB body
+  expect((await post(JSON.stringify({ query: doc }))).status).toBe(413); // ~150 KB body
   const roomy = await startTestServer({ GRAPHQL_MAX_BODY_BYTES: '1048576' });
   const roomier = await startTestServer({ GRAPHQL_MAX_BODY_BYTES: '1048576', GRAPHQL_MAX_TOKENS: '100000' });
   try {
