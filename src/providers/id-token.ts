@@ -3,9 +3,9 @@
 // JWKS and only the algorithm that key is pinned to; `exp` (and `nbf`); `iss`,
 // one of the provider's fixed issuers; `aud`, only client IDs of our
 // SocialApp (and `azp` one of them when there are several), which is what
-// stops a token minted for another app; `sub`; the nonce, when the app sends
-// one; last, that this token was never used before. Only then are its
-// claims trusted.
+// stops a token minted for another app; `sub`; the nonce, which must be sent
+// and match whenever the token carries one (and a sent one must match); last,
+// that this token was never used before. Only then are its claims trusted.
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { JwksCache } from './jwks';
@@ -65,14 +65,25 @@ export class IdTokenVerifier {
     checkAudience(what, claims, clientIds(app));
     const subject = asSubject(claims.sub);
     if (!subject) throw rejected(`${what}: the ID token has no usable sub`);
-    const nonce = credential.kind === 'idToken' ? credential.nonce : null;
-    if (nonce !== null && claims.nonce !== (this.rules.nonce === 'sha256' ? sha256(nonce) : nonce)) {
-      throw rejected(`${what}: the nonce does not match`);
-    }
+    this.checkNonce(claims, credential.kind === 'idToken' ? credential.nonce : null);
     // Keyed by the signed part: the signature's base64 has spare bits, so the whole string is not unique to one token.
     const signed = credential.token.slice(0, credential.token.lastIndexOf('.'));
     if (!(await this.replay.claim(`${what}:${sha256(signed)}`, claims.exp * 1000))) throw rejected(`${what}: the ID token was already used`);
     return { subject, claims };
+  }
+
+  /**
+   * A token with a nonce was minted for one sign-in; only the app that made
+   * that sign-in knows the raw value, so without it the token could be a
+   * leaked one replayed here. A token without a nonce passes only when none is sent.
+   */
+  private checkNonce(claims: Record<string, unknown>, nonce: string | null): void {
+    const { what } = this.rules;
+    if (nonce === null) {
+      if (claims.nonce !== undefined) throw rejected(`${what}: the ID token carries a nonce but none was sent`);
+      return;
+    }
+    if (claims.nonce !== (this.rules.nonce === 'sha256' ? sha256(nonce) : nonce)) throw rejected(`${what}: the nonce does not match`);
   }
 }
 

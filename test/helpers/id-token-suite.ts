@@ -103,6 +103,17 @@ export function idTokenProviderSuite(spec: IdTokenSpec): void {
     expect((await login(s, keys().sign(claims(undefined, { nonce: spec.nonceClaim(raw) })), raw)).errors).toBeUndefined();
   });
 
+  test('a token that carries a nonce needs the nonce argument: without it, TOKEN_REJECTED', async () => {
+    const raw = `nonce-${Date.now()}`;
+    // Whoever holds a token minted for another sign-in (a leaked or phished one) does not know its raw nonce.
+    await expectRefused(keys().sign(claims(undefined, { nonce: spec.nonceClaim(raw) })), 'TOKEN_REJECTED', /carries a nonce but none was sent/);
+    await expectRefused(keys().sign(claims(undefined, { nonce: '' })), 'TOKEN_REJECTED', /carries a nonce but none was sent/);
+    // The claim as the provider wrote it is not the raw value (Apple: a hash of it), so sending the claim back fails too.
+    if (spec.nonceClaim(raw) !== raw) {
+      await expectRefused(keys().sign(claims(undefined, { nonce: spec.nonceClaim(raw) })), 'TOKEN_REJECTED', /nonce does not match/, spec.nonceClaim(raw));
+    }
+  });
+
   test('exactly one of accessToken and idToken: both, or neither, is BAD_USER_INPUT naming the field', async () => {
     const both = await s.server.gql(SOCIAL_LOGIN, { provider, accessToken: 'some-access-token', idToken: keys().sign(claims()) });
     expect(reason(both)).toEqual({ code: 'BAD_USER_INPUT', field: 'idToken' });
