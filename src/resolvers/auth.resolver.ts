@@ -3,6 +3,7 @@
 // revocation added.
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { throttleSubject } from '../auth/throttle-subject';
 import { AppError, badInput } from '../errors';
 import { checkAccessClaims } from '../auth/viewer';
 import { sendVerification } from '../auth/account-mail';
@@ -20,7 +21,7 @@ export class AuthResolver {
   @Mutation(() => RegisterPayload, { description: 'Creates an account, mails a verification link and (unless verification is mandatory) signs it in.' })
   async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
     const { services } = ctx;
-    await services.rateLimiter.consume(['register', ctx.client.ip ?? 'unknown']);
+    await services.rateLimiter.consume(['register', throttleSubject(ctx.client.ip)]);
     const user = await services.accounts.create(ctx.em, input);
     services.logger.info({ event: 'register', userId: user.id }, 'account created');
     const mode = services.config.account.emailVerification;
@@ -40,7 +41,7 @@ export class AuthResolver {
     if (username.length > 254 || password.length > 256) throw new AppError('INVALID_CREDENTIALS');
     // Counted before any hashing; a success gives the attempts back.
     const account = usernameKey(username.trim());
-    const tickets = await rateLimiter.consume(['loginIp', ctx.client.ip ?? 'unknown'], ['loginAccount', account]);
+    const tickets = await rateLimiter.consume(['loginIp', throttleSubject(ctx.client.ip)], ['loginAccount', account]);
     try {
       const user = await services.accounts.authenticate(ctx.em, username, password, {
         requireVerifiedEmail: services.config.account.emailVerification === 'mandatory',
@@ -64,7 +65,7 @@ export class AuthResolver {
     if (!refreshToken) throw badInput('refreshToken', 'No refresh token was given.');
     if (refreshToken.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
     const { metrics, logger, rateLimiter, sessions } = ctx.services;
-    await rateLimiter.consume(['refresh', ctx.client.ip ?? 'unknown']);
+    await rateLimiter.consume(['refresh', throttleSubject(ctx.client.ip)]);
     try {
       const payload = authPayload(ctx, await sessions.rotate(ctx.em, refreshToken));
       metrics.refreshes.inc({ outcome: 'success' });

@@ -4,6 +4,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Resolver } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../context';
+import { throttleSubject } from '../auth/throttle-subject';
 import { User } from '../entities';
 import { badInput } from '../errors';
 import { passwordProblem } from '../auth/password-rules';
@@ -51,7 +52,7 @@ export class PasswordResolver {
   async requestPasswordReset(@Arg('email') email: string, @Ctx() ctx: Context): Promise<boolean> {
     if (email.length > 254) return true;
     // Per address too, so nobody can mail-bomb one inbox from many IPs.
-    await ctx.services.rateLimiter.consume(['passwordResetIp', ctx.client.ip ?? 'unknown'], ['passwordResetEmail', emailKey(email)]);
+    await ctx.services.rateLimiter.consume(['passwordResetIp', throttleSubject(ctx.client.ip)], ['passwordResetEmail', emailKey(email)]);
     requestPasswordReset(ctx.services, email);
     return true;
   }

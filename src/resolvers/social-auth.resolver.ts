@@ -4,6 +4,7 @@
 // is written unless it vouched for the token.
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { throttleSubject } from '../auth/throttle-subject';
 import { SocialAccount, User } from '../entities';
 import { AppError } from '../errors';
 import { authPayload } from './issue-tokens';
@@ -17,7 +18,7 @@ export class SocialAuthResolver {
   })
   async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
     const { socialAuth, socialAccounts, sessions, logger, metrics, rateLimiter } = ctx.services;
-    await rateLimiter.consume(['social', ctx.client.ip ?? 'unknown']);
+    await rateLimiter.consume(['social', throttleSubject(ctx.client.ip)]);
     const method = `social:${provider}`;
     try {
       const profile = await socialAuth.verify(ctx.em, provider, token);
