@@ -74,9 +74,10 @@ function sampleMemory(memory) {
 }
 
 /** V8's share of authql's memory at the end, from its Prometheus metrics (MB); null when unavailable. */
-async function heapBreakdown(origin) {
+async function heapBreakdown(origin, metricsToken) {
   try {
-    const text = await (await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const headers = { authorization: `Bearer ${metricsToken}` };
+    const text = await (await fetch(`${origin}/metrics`, { headers, signal: AbortSignal.timeout(5000) })).text();
     const mb = (re) => Number(re.exec(text)?.[1] ?? NaN) / 2 ** 20;
     return {
       heapTotalMb: mb(/^authql_nodejs_heap_size_total_bytes (\S+)/m),
@@ -96,6 +97,8 @@ async function main() {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     JWT_SECRET_KEY: crypto.randomBytes(48).toString('base64url'),
+    // Production refuses to serve /metrics without one.
+    METRICS_TOKEN: crypto.randomBytes(24).toString('base64url'),
     // One access token serves the whole run, however long it takes.
     JWT_EXPIRATION_DELTA: String(24 * 3600),
     DATABASE_URL: `sqlite:${dbPath}`,
@@ -138,7 +141,7 @@ async function main() {
     }
     clearInterval(sampler);
     sampleMemory(memory);
-    memory.authql.heap = await heapBreakdown(servers.authql.origin);
+    memory.authql.heap = await heapBreakdown(servers.authql.origin, env.METRICS_TOKEN);
     await stopAll();
 
     const rows = summarise(list, runs);

@@ -14,6 +14,7 @@ import { openOrm, type Orm } from './db/orm';
 import { createFormatError } from './errors';
 import { operationLabelPlugin } from './http/operation-plugin';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
+import { listenMetrics, type MetricsListener } from './http/metrics-server';
 import { createLogger } from './logger';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -23,6 +24,8 @@ export interface App {
   url: string;
   /** The server's origin, e.g. http://127.0.0.1:4000 */
   origin: string;
+  /** Where /metrics is served when METRICS_PORT is set (127.0.0.1 only). */
+  metricsUrl?: string;
   orm: Orm;
   services: Services;
   stop(): Promise<void>;
@@ -45,8 +48,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
+  let metricsListener: MetricsListener | null = null;
   try {
     const services = createServices(config, orm, logger, redis);
+    if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);
     const apollo = new ApolloServer<Context>({
       schema: await createSchema(),
       csrfPrevention: true,
@@ -82,6 +87,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     return {
       url: origin + GRAPHQL_PATH,
       origin,
+      metricsUrl: metricsListener?.url,
       orm,
       services,
       stop: () =>
@@ -89,6 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // Stop accepting, let in-flight requests finish (drain plugin), then
           // the work they started after answering (mail, reset tokens).
           await apollo.stop();
+          await metricsListener?.close();
           await services.background.drain();
           services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());
@@ -96,6 +103,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })()),
     };
   } catch (err) {
+    await metricsListener?.close();
     redis?.disconnect();
     await orm.close(true);
     throw err;

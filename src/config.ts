@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { keyProblems } from './auth/keys';
 import { Reader } from './config-reader';
+import { productionProblems } from './config-production';
 import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config.types';
 import { trustProxyProblems } from './http/client-ip';
 
@@ -114,6 +115,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),
     metricsToken: r.str('METRICS_TOKEN'),
+    metricsPort: r.str('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 0, 65535),
     shutdownTimeout: r.int('SHUTDOWN_TIMEOUT', 10, 1, 600),
     sqliteBusyTimeout: r.int('SQLITE_BUSY_TIMEOUT', 5, 1, 600),
     social: {
@@ -151,6 +153,8 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
   r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy));
+  if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
+  r.problems.push(...productionProblems(config, { passwordResetUrl: r.str('PASSWORD_RESET_URL') !== undefined, emailVerificationUrl: r.str('EMAIL_VERIFICATION_URL') !== undefined }));
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
@@ -164,7 +168,7 @@ function developmentSecret(dataDir: string): string {
   const file = resolve(dataDir, 'dev-jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(48).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

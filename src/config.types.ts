@@ -65,6 +65,8 @@ export interface Config {
   /** Proxies (IPs, CIDRs, or `loopback`) whose X-Forwarded-For is believed. */
   readonly trustProxy: readonly string[];
   readonly metricsToken?: string;
+  /** When set, /metrics is served only on this port of 127.0.0.1 (0 picks a free one), not on PORT. */
+  readonly metricsPort?: number;
   readonly shutdownTimeout: number;
   /** Seconds SQLite waits on a lock before the request fails as SERVICE_UNAVAILABLE. */
   readonly sqliteBusyTimeout: number;

@@ -1,7 +1,8 @@
 // Access tokens: short-lived JWTs. The algorithm is pinned on verify, `exp`
-// is required, and a `typ` claim keeps any other kind of token from passing
-// as an access token. Keys are built once as KeyObjects (keys.ts): jsonwebtoken
-// given a string secret tries to parse it as PEM on every verify (~50× slower).
+// is required, a `typ` claim keeps any other kind of token from passing as an
+// access token, and so is `sid`: a token outside a session could not be
+// revoked. Keys are built once as KeyObjects (keys.ts): jsonwebtoken given a
+// string secret tries to parse it as PEM on every verify (~50× slower).
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
@@ -19,8 +20,8 @@ export interface AccessClaims {
   orig_iat: number;
   jti: string;
   typ: typeof ACCESS_TOKEN_TYPE;
-  /** Session (refresh-token family) the token was issued in. */
-  sid?: string;
+  /** Session (refresh-token family) the token was issued in; required, so every token can be revoked with its session. */
+  sid: string;
   /** User's token version when issued; a bump kills the token. */
   ver: number;
 }
@@ -30,7 +31,7 @@ export interface SignInput {
   username: string;
   tokenVersion: number;
   origIat: number;
-  sessionId?: string;
+  sessionId: string;
 }
 
 export type TokenFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
@@ -55,7 +56,7 @@ export class JwtService {
       jti: randomBytes(12).toString('base64url'),
       typ: ACCESS_TOKEN_TYPE,
       ver: input.tokenVersion,
-      ...(input.sessionId ? { sid: input.sessionId } : {}),
+      sid: input.sessionId,
     };
     const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
     const { algorithm, kid, signKey } = this.keys;
@@ -121,7 +122,7 @@ function isAccessClaims(v: unknown): v is AccessClaims {
     typeof c.username === 'string' &&
     Number.isInteger(c.exp) && Number.isInteger(c.iat) && Number.isInteger(c.orig_iat) &&
     Number.isInteger(c.ver) && typeof c.jti === 'string' &&
-    (c.sid === undefined || typeof c.sid === 'string')
+    typeof c.sid === 'string' && c.sid !== ''
   );
 }
 

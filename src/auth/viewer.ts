@@ -31,13 +31,14 @@ const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
 /** One query: the user's row (chosen columns) and whether the token's session is live. */
 async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: string[]): Promise<{ row: Record<string, unknown> } | { reason: AuthFailureReason }> {
   const knex = em.getKnex();
-  const query = knex('users as u').select(columns.map((c) => `u.${c}`)).where('u.id', Number(claims.sub)).first();
-  if (claims.sid) {
-    query.select(knex.raw('(select count(*) from sessions s where s.id = ? and s.user_id = u.id and s.revoked_at is null) as live_session', [claims.sid]));
-  }
-  const row = (await query) as Record<string, unknown> | undefined;
+  // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
+  const row = (await knex('users as u')
+    .select(columns.map((c) => `u.${c}`))
+    .select(knex.raw('(select count(*) from sessions s where s.id = ? and s.user_id = u.id and s.revoked_at is null) as live_session', [claims.sid]))
+    .where('u.id', Number(claims.sub))
+    .first()) as Record<string, unknown> | undefined;
   if (!row) return { reason: 'TOKEN_INVALID' };
-  const liveSession = !claims.sid || Number(row.live_session) === 1;
+  const liveSession = Number(row.live_session) === 1;
   delete row.live_session;
   // Inactive first: it is the reason a client should show, whatever else died with it.
   if (!row.is_active) return { reason: 'USER_INACTIVE' };

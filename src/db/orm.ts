@@ -2,6 +2,8 @@
 // for the embedded default, `postgres://…` at scale. Schema changes only ever
 // come from the committed migrations, never from `synchronize`.
 import { MikroORM, type Options } from '@mikro-orm/core';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
@@ -72,9 +74,33 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
 }
 
 export async function openOrm(databaseUrl: string, opts: OrmOptions & { migrate: boolean }): Promise<Orm> {
+  if (databaseKind(databaseUrl) === 'sqlite') protectSqliteFiles(sqlitePath(databaseUrl), opts.log);
   const orm = await MikroORM.init(ormOptions(databaseUrl, opts));
   if (opts.migrate) await orm.getMigrator().up();
   return orm;
+}
+
+/**
+ * The database holds password hashes and token digests: owner-only, whatever
+ * the umask. The file is created 0600 before SQLite opens it, because SQLite
+ * gives the WAL and SHM files it creates the database file's mode; files left
+ * wider by an older run are narrowed. A directory we create is 0700; an
+ * existing one is left alone (it may be the working directory).
+ */
+function protectSqliteFiles(path: string, log: OrmOptions['log'] = () => undefined): void {
+  if (path === ':memory:' || path.startsWith('file:')) return;
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (!existsSync(file)) continue;
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      // Someone else's file we may still write to (a shared volume): theirs to narrow, not a reason to refuse.
+      log(`could not make ${file} owner-only: ${(err as Error).message}`);
+    }
+  }
 }
 
 function knexLog(log: OrmOptions['log'] = () => undefined) {

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import { sendError } from './graphql-handler';
+import { isHttpsOrLoopback } from './loopback';
 
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 
@@ -12,7 +13,7 @@ const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, 
 export function applyCors(config: Config, req: IncomingMessage, res: ServerResponse): boolean {
   const origin = req.headers.origin;
   if (!origin) return false;
-  const allowed = config.corsOrigins.includes(origin) || isSameOrigin(req, origin);
+  const allowed = config.corsOrigins.includes(origin) || isSameOrigin(config, req, origin);
   if (allowed) {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-allow-credentials', 'true');
@@ -34,6 +35,14 @@ export function applyCors(config: Config, req: IncomingMessage, res: ServerRespo
   return false;
 }
 
-function isSameOrigin(req: IncomingMessage, origin: string): boolean {
-  return req.headers.host !== undefined && (origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
+/**
+ * Our own origin, as the Host header names it. In production an http:// one
+ * counts only on loopback: a clear-text page on our host name can be forged
+ * by anyone on the network, and must not ride the cookies.
+ */
+function isSameOrigin(config: Config, req: IncomingMessage, origin: string): boolean {
+  const host = req.headers.host;
+  if (host === undefined) return false;
+  if (origin === `https://${host}`) return true;
+  return origin === `http://${host}` && (!config.isProduction || isHttpsOrLoopback(origin));
 }

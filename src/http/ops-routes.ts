@@ -1,4 +1,5 @@
-// Routes for operators: liveness, readiness, Prometheus metrics and the
+// Routes for operators: liveness, readiness, Prometheus metrics (unless
+// METRICS_PORT moves them to a loopback listener, metrics-server.ts) and the
 // public JWK Set. Returns false when the path is not one of them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
@@ -15,7 +16,8 @@ export async function handleOpsRoute(services: Services, path: string, req: Inco
       await readiness(services, res);
       return true;
     case '/metrics':
-      await metrics(services, req, res);
+      if (services.config.metricsPort !== undefined) return false;
+      await serveMetrics(services, req, res);
       return true;
     case '/.well-known/jwks.json': {
       const jwks = services.jwt.keys.jwks;
@@ -47,7 +49,8 @@ async function readiness(services: Services, res: ServerResponse): Promise<void>
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
 }
 
-async function metrics(services: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Prometheus text, behind METRICS_TOKEN when one is set (on either listener). */
+export async function serveMetrics(services: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const expected = services.config.metricsToken;
   if (expected) {
     const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');

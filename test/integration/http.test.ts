@@ -71,7 +71,7 @@ test('an unexpected failure is masked as INTERNAL_SERVER_ERROR and logged', asyn
 
 describe('production', () => {
   let prod: TestServer;
-  beforeAll(async () => { prod = await startTestServer({ NODE_ENV: 'production' }); });
+  beforeAll(async () => { prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' }); });
   afterAll(() => prod.stop());
 
   test('introspection is off', async () => {

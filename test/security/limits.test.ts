@@ -11,7 +11,7 @@ const secrets = new SecretLog();
 
 beforeAll(async () => {
   server = await startTestServer();
-  prod = await startTestServer({ NODE_ENV: 'production' });
+  prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' });
   const u = await registerUser(server);
   token = secrets.add(u.token);
   secrets.add(u.password);

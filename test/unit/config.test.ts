@@ -28,6 +28,7 @@ test('every problem is reported at once', () => {
     expect.stringContaining('JWT_EXPIRATION_DELTA'),
     expect.stringContaining('PORT'),
     expect.stringContaining('JWT_ALLOW_REFRESH'),
+    expect.stringContaining('METRICS_TOKEN or METRICS_PORT'),
   ]);
 });
 
