@@ -8,6 +8,6 @@ export class UsersArgs {
   @Field(() => String, { nullable: true, description: 'An endCursor from a previous page.' })
   after?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Case-insensitive prefix of username, email, first or last name.' })
+  @Field(() => String, { nullable: true, description: 'Case-insensitive prefix of username, first or last name; of email too when the viewer is staff.' })
   search?: string | null;
 }
