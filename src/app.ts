@@ -47,12 +47,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   try {
     const services = createServices(config, orm, logger, redis);
+    const schema = await createSchema();
     const apollo = new ApolloServer<Context>({
-      schema: await createSchema(),
+      schema,
       csrfPrevention: true,
       // index.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-send the signal.
       stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
+      // A hash-only request would reach Apollo without the text the query guard costs.
+      persistedQueries: false,
       introspection: config.graphql.introspection,
       includeStacktraceInErrorResponses: false,
       // Production: no "did you mean …?" suggestions that map the schema for an attacker.
@@ -67,7 +70,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
       ],
     });
-    const httpServer = createHttpServer(services, apollo);
+    const httpServer = createHttpServer(services, apollo, schema);
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeout * 1000 }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {

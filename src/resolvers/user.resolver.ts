@@ -5,7 +5,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Ro
 import type { Context } from '../context';
 import { User } from '../entities';
 import { badInput } from '../errors';
-import { UsersArgs } from './types/users.args';
+import { MAX_PAGE_SIZE, UsersArgs } from './types/users.args';
 import { PageInfo, UserConnection, UserEdge, type UserSearch } from './types/user-connection.type';
 
 const CURSOR_PREFIX = 'user:';
@@ -51,7 +51,7 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ): Promise<UserConnection> {
     const first = requested ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', '`first` must be between 1 and 100.');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput('first', `\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
     if (search && search.length > 254) throw badInput('search', 'The search text is too long.');
     const afterId = after ? decodeCursor(after) : 0;
     const viewer = await ctx.requireViewer();
