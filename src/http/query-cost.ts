@@ -84,7 +84,11 @@ export function pageSize(field: FieldNode, def: GraphQLField<unknown, unknown> |
   const first = def?.args.find((a) => a.name === 'first');
   if (!first) return null;
   const fallback = typeof first.defaultValue === 'number' ? first.defaultValue : MAX_PAGE_SIZE;
-  const sizes = args.values(field, 'first').map((v) => (v == null ? fallback : Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PAGE_SIZE ? (v as number) : MAX_PAGE_SIZE));
+  const size = (v: unknown): number => {
+    if (v == null) return fallback;
+    return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PAGE_SIZE ? v : MAX_PAGE_SIZE;
+  };
+  const sizes = args.values(field, 'first').map(size);
   return sizes.length > 0 ? Math.max(...sizes) : fallback;
 }
 
