@@ -92,7 +92,7 @@ describe('the query cost counts list sizes', () => {
   test('everyday documents pass at the default limit', async () => {
     const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
     const firstSession = [...readme.matchAll(/^gql '(\{"query":.*\})'$/gm)].map((m) => (JSON.parse(m[1].replace(/'"\$\w+"'/g, 'x')) as { query: string }).query);
-    expect(firstSession).toHaveLength(5);
+    expect(firstSession.length).toBeGreaterThanOrEqual(5);
     const dir = join(__dirname, '../../examples/apollo-client/src/operations');
     const operations = readdirSync(dir).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).definitions.map((d) => print(d)));
     const fullPage = `{ users(first: 100, search: "a") { totalCount edges { cursor node { id username email emailVerified firstName lastName isActive isStaff dateJoined lastLogin socialAccounts { id provider uid dateJoined lastLogin extraData } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
