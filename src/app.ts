@@ -52,12 +52,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   try {
     const services = createServices(config, orm, logger, redis);
     if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);
+    const schema = await createSchema();
     const apollo = new ApolloServer<Context>({
-      schema: await createSchema(),
+      schema,
       csrfPrevention: true,
       // index.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-send the signal.
       stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
+      // A hash-only request would reach Apollo without the text the query guard costs.
+      persistedQueries: false,
       introspection: config.graphql.introspection,
       includeStacktraceInErrorResponses: false,
       // Production: no "did you mean …?" suggestions that map the schema for an attacker.
@@ -72,7 +75,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
       ],
     });
-    const httpServer = createHttpServer(services, apollo);
+    const httpServer = createHttpServer(services, apollo, schema);
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeout * 1000 }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {

@@ -79,7 +79,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       maxAliases: r.int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
       maxTokens: r.int('GRAPHQL_MAX_TOKENS', 2000, 100, 100000),
       maxSelectionFields: r.int('GRAPHQL_MAX_SELECTION_FIELDS', 60, 5, 1000),
-      maxCost: r.int('GRAPHQL_MAX_COST', 1000, 10, 100000),
+      maxCost: r.int('GRAPHQL_MAX_COST', 3000, 10, 100000),
     },
     rateLimits: {
       loginAccount: r.rate('RATE_LIMIT_LOGIN_ACCOUNT', { limit: 5, window: 300 }),

@@ -54,7 +54,7 @@ export async function handleGraphQL(
     context: () => Promise<Context>;
     setCookies: () => string[];
     /** Rejects over-limit documents before Apollo parses and validates them. */
-    guard: (query: string) => { error?: GraphQLError };
+    guard: (query: string, variables: Record<string, unknown>) => { error?: GraphQLError };
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -75,9 +75,10 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const query = req.method === 'POST' ? (body as { query?: unknown } | null)?.query : url.searchParams.get('query');
-  if (typeof query === 'string') {
-    const { error } = opts.guard(query);
+  const request = (req.method === 'POST' ? body : { query: url.searchParams.get('query'), variables: parseVariables(url.searchParams.get('variables')) }) as { query?: unknown; variables?: unknown } | null;
+  if (typeof request?.query === 'string') {
+    const variables = request.variables !== null && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : {};
+    const { error } = opts.guard(request.query, variables);
     if (error) return sendJson(res, 400, { errors: [{ message: error.message, extensions: error.extensions }] });
   }
   const result = await apollo.executeHTTPGraphQLRequest({
@@ -96,4 +97,13 @@ export async function handleGraphQL(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** GET carries the variables as JSON text; what does not parse, Apollo refuses. */
+function parseVariables(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

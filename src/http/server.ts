@@ -1,6 +1,7 @@
 // The HTTP server: operator routes, the GraphQL endpoint, one structured log
 // line and one metrics sample per request.
 import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from '../context';
@@ -18,9 +19,9 @@ export { GRAPHQL_PATH } from './paths';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createHttpServer(services: Services, apollo: ApolloServer<Context>): Server {
+export function createHttpServer(services: Services, apollo: ApolloServer<Context>, schema: GraphQLSchema): Server {
   const { config, logger, metrics } = services;
-  const guard = createQueryGuard(config.graphql);
+  const guard = createQueryGuard(config.graphql, schema);
   const graphiql = config.graphql.graphiql ? createGraphiqlRoute() : null;
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: { ctx?: Context }): Promise<void> => {

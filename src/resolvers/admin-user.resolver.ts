@@ -1,6 +1,7 @@
 // Staff user management (what DRF's ModelViewSet gave the Django project).
 // Staff may manage ordinary users; only superusers grant or take away
-// isStaff/isSuperuser, or touch a superuser's account.
+// isStaff/isSuperuser, or touch a staff or superuser account (a staff member
+// who could reset a colleague's password would have the colleague's access).
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
@@ -15,14 +16,15 @@ async function target(ctx: Context, id: string): Promise<User> {
   const user = /^\d{1,15}$/.test(id) ? await ctx.em.findOne(User, Number(id)) : null;
   if (!user) throw badInput('id', 'No user with that id.');
   const viewer = await ctx.requireViewer();
-  if (user.isSuperuser && !viewer.isSuperuser) throw forbidden('Only superusers can change a superuser.');
+  // Their own too: updateMe and changePassword re-check the password, updateUser does not.
+  if ((user.isStaff || user.isSuperuser) && !viewer.isSuperuser) throw forbidden('Only superusers can change a staff member or a superuser.');
   return user;
 }
 
 @Resolver()
 export class AdminUserResolver {
   @Authorized('STAFF')
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Staff only. Granting isStaff or isSuperuser: superusers only.' })
   async createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
     const viewer = await ctx.requireViewer();
     if ((input.isStaff || input.isSuperuser) && !viewer.isSuperuser) throw forbidden('Only superusers can grant isStaff or isSuperuser.');
@@ -45,7 +47,7 @@ export class AdminUserResolver {
   }
 
   @Authorized('STAFF')
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Staff only, for ordinary users. A staff or superuser account (your own too), or isStaff/isSuperuser: superusers only.' })
   async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: Context): Promise<User> {
     const { services, em } = ctx;
     const viewer = await ctx.requireViewer();
@@ -71,11 +73,11 @@ export class AdminUserResolver {
   }
 
   @Authorized('STAFF')
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: 'Staff only, for ordinary users. A staff or superuser account: superusers only. Not yourself (use deleteMe).' })
   async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const viewer = await ctx.requireViewer();
+    if (Number(id) === viewer.id) throw forbidden('Use deleteMe to delete your own account.');
     const user = await target(ctx, id);
-    if (user.id === viewer.id) throw forbidden('Use deleteMe to delete your own account.');
     await ctx.em.nativeDelete(User, { id: user.id });
     ctx.services.logger.info({ event: 'user_deleted', by: viewer.id, userId: user.id }, 'user deleted by staff');
     return true;

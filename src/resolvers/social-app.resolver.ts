@@ -1,5 +1,7 @@
-// Staff-only management of provider apps (what Django's admin did for
-// allauth). The secret is write-only: SocialApp has no field for it.
+// Management of provider apps (what Django's admin did for allauth). Staff
+// may list them; changing one needs a superuser, because an app's client IDs
+// decide whose ID tokens sign in (an added audience signs in as anyone). The
+// secret is write-only: SocialApp has no field for it.
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../auth/social-apps';
 import type { Context } from '../context';
@@ -12,21 +14,21 @@ const toId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) 
 @Resolver(() => SocialApp)
 export class SocialAppResolver {
   @Authorized('STAFF')
-  @Query(() => [SocialApp], { description: 'Staff only.' })
+  @Query(() => [SocialApp], { description: 'Staff only. Secrets are never shown.' })
   socialApps(@Ctx() ctx: Context): Promise<SocialApp[]> {
     return listSocialApps(ctx.em);
   }
 
-  @Authorized('STAFF')
-  @Mutation(() => SocialApp, { description: 'Staff only. One app per provider.' })
+  @Authorized('SUPERUSER')
+  @Mutation(() => SocialApp, { description: 'Superusers only. One app per provider.' })
   async createSocialApp(@Arg('input') input: SocialAppInput, @Ctx() ctx: Context): Promise<SocialApp> {
     const app = await createSocialApp(ctx.em, input);
     await audit(ctx, 'social_app_created', app);
     return app;
   }
 
-  @Authorized('STAFF')
-  @Mutation(() => SocialApp, { description: 'Staff only.' })
+  @Authorized('SUPERUSER')
+  @Mutation(() => SocialApp, { description: 'Superusers only.' })
   async updateSocialApp(@Args() { id, input }: UpdateSocialAppArgs, @Ctx() ctx: Context): Promise<SocialApp> {
     const n = toId(id);
     const app = n === null ? null : await updateSocialApp(ctx.em, n, input);
@@ -35,8 +37,8 @@ export class SocialAppResolver {
     return app;
   }
 
-  @Authorized('STAFF')
-  @Mutation(() => Boolean, { description: 'Staff only. False when there is no such app.' })
+  @Authorized('SUPERUSER')
+  @Mutation(() => Boolean, { description: 'Superusers only. False when there is no such app.' })
   async deleteSocialApp(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const n = toId(id);
     const deleted = n !== null && (await deleteSocialApp(ctx.em, n));

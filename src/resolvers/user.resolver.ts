@@ -5,8 +5,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Ro
 import type { Context } from '../context';
 import { User } from '../entities';
 import { badInput } from '../errors';
-import { UsersArgs } from './types/users.args';
-import { PageInfo, UserConnection, UserEdge } from './types/user-connection.type';
+import { MAX_PAGE_SIZE, UsersArgs } from './types/users.args';
+import { PageInfo, UserConnection, UserEdge, type UserSearch } from './types/user-connection.type';
 
 const CURSOR_PREFIX = 'user:';
 export const encodeCursor = (id: number): string => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
@@ -25,11 +25,15 @@ export function decodeCursor(cursor: string): number {
  */
 const PAGE_FIELDS = ['id', 'username', 'email', 'emailVerified', 'firstName', 'lastName', 'isActive', 'isStaff', 'isSuperuser', 'dateJoined', 'lastLogin'] as const;
 
-/** Case-insensitive prefix match on username, email and names; `!` escapes LIKE wildcards. */
-function applySearch(qb: QueryBuilder<User>, search: string | null | undefined): void {
-  if (!search) return;
-  const pattern = `${search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
-  const cols = ['username_key', 'email_key', 'lower(first_name)', 'lower(last_name)'];
+/**
+ * Case-insensitive prefix match on username and names, and on email for staff
+ * only: anyone else could read an address one letter at a time (from the
+ * rows or from totalCount). `!` escapes LIKE wildcards.
+ */
+function applySearch(qb: QueryBuilder<User>, { text, emails }: UserSearch): void {
+  if (!text) return;
+  const pattern = `${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  const cols = ['username_key', ...(emails ? ['email_key'] : []), 'lower(first_name)', 'lower(last_name)'];
   qb.andWhere(`(${cols.map((c) => `${c} like ? escape '!'`).join(' or ')})`, cols.map(() => pattern));
 }
 
@@ -47,12 +51,14 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ): Promise<UserConnection> {
     const first = requested ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', '`first` must be between 1 and 100.');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput('first', `\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
     if (search && search.length > 254) throw badInput('search', 'The search text is too long.');
     const afterId = after ? decodeCursor(after) : 0;
+    const viewer = await ctx.requireViewer();
+    const userSearch: UserSearch = { text: search ?? null, emails: viewer.isStaff || viewer.isSuperuser };
     const qb = ctx.em.createQueryBuilder(User);
     qb.select([...PAGE_FIELDS]).where({ id: { $gt: afterId } }).orderBy({ id: 'asc' }).limit(first + 1);
-    applySearch(qb, search);
+    applySearch(qb, userSearch);
     // type-graphql turns anything that is not `instanceof User` into `new User()`,
     // and the entity constructor runs MikroORM's per-property setters: giving
     // the plain rows User's prototype skips ~20 of those per page.
@@ -61,7 +67,7 @@ export class UserResolver {
     const edges = page.map((node) => Object.assign(new UserEdge(), { cursor: encodeCursor(node.id), node }));
     return Object.assign(new UserConnection(), {
       edges,
-      search: search ?? null,
+      search: userSearch,
       pageInfo: Object.assign(new PageInfo(), {
         hasNextPage: rows.length > first,
         hasPreviousPage: afterId > 0,

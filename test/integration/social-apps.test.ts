@@ -1,12 +1,13 @@
-// SocialApp management: staff only over GraphQL, the secret write-only, the
-// same rules from the CLI functions against a real SQLite file.
+// SocialApp management over GraphQL: staff list, superusers change; the
+// secret write-only; the same rules from the CLI functions against a real
+// SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags, UsageError } from '../../src/cli/args';
 import { socialAppAdd, socialAppList, socialAppRemove } from '../../src/cli/socialapp';
 import { openOrm, type Orm } from '../../src/db/orm';
-import { SocialApp } from '../../src/entities';
+import { SocialApp, User } from '../../src/entities';
 import { FACEBOOK_APP } from '../helpers/fake-facebook';
 import { KAKAO_APP_ID } from '../helpers/fake-kakao';
 import { registerUser } from '../helpers/fixtures';
@@ -19,12 +20,16 @@ const FACEBOOK_INPUT = { provider: 'FACEBOOK', name: 'Facebook', clientId: FACEB
 const s = useSocialServer({}, { apps: false });
 let staff: string;
 let member: string;
+let root: string;
 
 beforeAll(async () => {
   const st = await registerUser(s.server);
   await updateUser(s.server, st.user.id, { isStaff: true });
   staff = st.token;
   member = (await registerUser(s.server)).token;
+  const su = await registerUser(s.server);
+  await s.server.app.orm.em.fork().nativeUpdate(User, { id: Number(su.user.id) }, { isStaff: true, isSuperuser: true });
+  root = su.token;
 });
 describe('over GraphQL', () => {
   test('anonymous callers are UNAUTHENTICATED and non-staff are FORBIDDEN, for every operation', async () => {
@@ -41,26 +46,38 @@ describe('over GraphQL', () => {
     expect(await s.server.app.orm.em.fork().count(SocialApp)).toBe(0);
   });
 
-  test('staff create, list, update and delete apps; the secret never comes back', async () => {
-    const created = await s.server.gql(CREATE_APP, { input: KAKAO_INPUT }, { token: staff });
+  test('staff may list apps but not create, update or delete them (superusers only)', async () => {
+    expect((await s.server.gql(SOCIAL_APPS, {}, { token: staff })).data.socialApps).toEqual([]);
+    for (const [query, variables] of [
+      [CREATE_APP, { input: KAKAO_INPUT }],
+      [UPDATE_APP, { id: '1', input: KAKAO_INPUT }],
+      [DELETE_APP, { id: '1' }],
+    ] as const) {
+      expect(errorCode(await s.server.gql(query, variables, { token: staff }))).toBe('FORBIDDEN');
+    }
+    expect(await s.server.app.orm.em.fork().count(SocialApp)).toBe(0);
+  });
+
+  test('superusers create, list, update and delete apps; the secret never comes back', async () => {
+    const created = await s.server.gql(CREATE_APP, { input: KAKAO_INPUT }, { token: root });
     expect(created.errors).toBeUndefined();
     const app = created.data.createSocialApp;
     expect(app).toEqual({ id: expect.any(String), provider: 'KAKAO', name: 'Kakao', clientId: 'kakao-rest-api-key', extraClientIds: [], key: String(KAKAO_APP_ID), hasSecret: true });
     expect(JSON.stringify(created)).not.toContain(KAKAO_INPUT.secret);
-    expect(errorCode(await s.server.gql('{ socialApps { secret } }', {}, { token: staff }))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorCode(await s.server.gql('{ socialApps { secret } }', {}, { token: root }))).toBe('GRAPHQL_VALIDATION_FAILED');
 
     // Update without a secret keeps it; "" clears it.
-    const renamed = await s.server.gql(UPDATE_APP, { id: app.id, input: { ...KAKAO_INPUT, name: 'Kakao (prod)', secret: null } }, { token: staff });
+    const renamed = await s.server.gql(UPDATE_APP, { id: app.id, input: { ...KAKAO_INPUT, name: 'Kakao (prod)', secret: null } }, { token: root });
     expect(renamed.data.updateSocialApp).toMatchObject({ name: 'Kakao (prod)', hasSecret: true });
-    const cleared = await s.server.gql(UPDATE_APP, { id: app.id, input: { ...KAKAO_INPUT, secret: '' } }, { token: staff });
+    const cleared = await s.server.gql(UPDATE_APP, { id: app.id, input: { ...KAKAO_INPUT, secret: '' } }, { token: root });
     expect(cleared.data.updateSocialApp.hasSecret).toBe(false);
 
-    const list = await s.server.gql(SOCIAL_APPS, {}, { token: staff });
+    const list = await s.server.gql(SOCIAL_APPS, {}, { token: root });
     expect(list.data.socialApps).toEqual([expect.objectContaining({ id: app.id, provider: 'KAKAO' })]);
 
-    expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: staff })).data.deleteSocialApp).toBe(true);
-    expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: staff })).data.deleteSocialApp).toBe(false);
-    expect(firstError(await s.server.gql(UPDATE_APP, { id: app.id, input: KAKAO_INPUT }, { token: staff }))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: root })).data.deleteSocialApp).toBe(true);
+    expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: root })).data.deleteSocialApp).toBe(false);
+    expect(firstError(await s.server.gql(UPDATE_APP, { id: app.id, input: KAKAO_INPUT }, { token: root }))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
   test.each([
@@ -73,24 +90,24 @@ describe('over GraphQL', () => {
     ['an extra client id with spaces', { ...KAKAO_INPUT, extraClientIds: ['ok', 'not ok'] }, 'extraClientIds'],
     ['eleven extra client ids', { ...KAKAO_INPUT, extraClientIds: Array.from({ length: 11 }, (_, i) => `id${i}`) }, 'extraClientIds'],
   ])('%s is BAD_USER_INPUT naming the field', async (_label, input, field) => {
-    const res = await s.server.gql(CREATE_APP, { input }, { token: staff });
+    const res = await s.server.gql(CREATE_APP, { input }, { token: root });
     expect(firstError(res)?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
   });
 
   test('extra client IDs are trimmed, deduplicated and listed; the primary one is not repeated', async () => {
     const input = { provider: 'GOOGLE', name: 'Google', clientId: 'web.apps.googleusercontent.com', extraClientIds: [' ios.apps.googleusercontent.com ', 'ios.apps.googleusercontent.com', 'web.apps.googleusercontent.com'] };
-    const created = await s.server.gql(CREATE_APP, { input }, { token: staff });
+    const created = await s.server.gql(CREATE_APP, { input }, { token: root });
     expect(created.data.createSocialApp).toMatchObject({ provider: 'GOOGLE', extraClientIds: ['ios.apps.googleusercontent.com'] });
-    const cleared = await s.server.gql(UPDATE_APP, { id: created.data.createSocialApp.id, input: { ...input, extraClientIds: null } }, { token: staff });
+    const cleared = await s.server.gql(UPDATE_APP, { id: created.data.createSocialApp.id, input: { ...input, extraClientIds: null } }, { token: root });
     expect(cleared.data.updateSocialApp.extraClientIds).toEqual([]);
-    await s.server.gql(DELETE_APP, { id: created.data.createSocialApp.id }, { token: staff });
+    await s.server.gql(DELETE_APP, { id: created.data.createSocialApp.id }, { token: root });
   });
 
-  test('apps created by staff are what sign-in uses; one app per provider', async () => {
+  test('apps created over GraphQL are what sign-in uses; one app per provider', async () => {
     for (const input of [KAKAO_INPUT, FACEBOOK_INPUT]) {
-      expect((await s.server.gql(CREATE_APP, { input }, { token: staff })).errors).toBeUndefined();
+      expect((await s.server.gql(CREATE_APP, { input }, { token: root })).errors).toBeUndefined();
     }
-    const dup = await s.server.gql(CREATE_APP, { input: { ...FACEBOOK_INPUT, name: 'Second' } }, { token: staff });
+    const dup = await s.server.gql(CREATE_APP, { input: { ...FACEBOOK_INPUT, name: 'Second' } }, { token: root });
     expect(firstError(dup)?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'provider' });
 
     const kakao = await socialLogin(s.server, 'KAKAO', s.kakao.add(newToken('kakao'), { user: { id: 8100000001, nickname: 'k' } }));
@@ -99,9 +116,9 @@ describe('over GraphQL', () => {
     expect(fb.errors).toBeUndefined();
 
     // An update that leaves the secret out keeps Facebook working.
-    const apps = (await s.server.gql(SOCIAL_APPS, {}, { token: staff })).data.socialApps;
+    const apps = (await s.server.gql(SOCIAL_APPS, {}, { token: root })).data.socialApps;
     const fbApp = apps.find((a: { provider: string }) => a.provider === 'FACEBOOK');
-    await s.server.gql(UPDATE_APP, { id: fbApp.id, input: { ...FACEBOOK_INPUT, secret: undefined, name: 'FB' } }, { token: staff });
+    await s.server.gql(UPDATE_APP, { id: fbApp.id, input: { ...FACEBOOK_INPUT, secret: undefined, name: 'FB' } }, { token: root });
     expect((await socialLogin(s.server, 'FACEBOOK', s.facebook.add(newToken('EAAB'), { user: { id: '8100000002', name: 'f' } }))).errors).toBeUndefined();
   });
 });

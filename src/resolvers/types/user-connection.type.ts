@@ -20,5 +20,12 @@ export class UserConnection {
   @Field(() => [UserEdge]) edges!: UserEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   // totalCount is a field resolver (user.resolver.ts): counting runs only when asked for.
-  search!: string | null;
+  search!: UserSearch;
+}
+
+/** The page's search, kept so totalCount counts exactly what the page matched. */
+export interface UserSearch {
+  text: string | null;
+  /** Whether email addresses are matched too (staff viewers only). */
+  emails: boolean;
 }

@@ -1,13 +1,16 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 
+/** The largest page; the query-cost guard prices an unreadable `first` at this. */
+export const MAX_PAGE_SIZE = 100;
+
 @ArgsType()
 export class UsersArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: 'Page size, 1 to 100.' })
+  @Field(() => Int, { nullable: true, defaultValue: 20, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'An endCursor from a previous page.' })
   after?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Case-insensitive prefix of username, email, first or last name.' })
+  @Field(() => String, { nullable: true, description: 'Case-insensitive prefix of username, first or last name; of email too when the viewer is staff.' })
   search?: string | null;
 }
