@@ -16,6 +16,7 @@ import { operationLabelPlugin } from './http/operation-plugin';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { createLogger } from './logger';
 import { createSchema } from './schema';
+import { Sweeper } from './auth/cleanup';
 import { createServices, type Services } from './services';
 
 export interface App {
@@ -74,6 +75,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    const sweeper = new Sweeper(orm, config.cleanup, logger);
+    sweeper.start();
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
@@ -89,6 +92,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // Stop accepting, let in-flight requests finish (drain plugin), then
           // the work they started after answering (mail, reset tokens).
           await apollo.stop();
+          await sweeper.stop();
           await services.background.drain();
           services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());
