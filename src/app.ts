@@ -17,6 +17,7 @@ import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { listenMetrics, type MetricsListener } from './http/metrics-server';
 import { createLogger } from './logger';
 import { createSchema } from './schema';
+import { Sweeper } from './auth/cleanup';
 import { createServices, type Services } from './services';
 
 export interface App {
@@ -82,6 +83,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    const sweeper = new Sweeper(orm, config.cleanup, logger);
+    sweeper.start();
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
@@ -99,6 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // the work they started after answering (mail, reset tokens).
           await apollo.stop();
           await metricsListener?.close();
+          await sweeper.stop();
           await services.background.drain();
           services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());

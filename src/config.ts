@@ -3,6 +3,7 @@
 // operator fixes a bad deployment in one go instead of one crash at a time.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { keyProblems } from './auth/keys';
 import { Reader } from './config-reader';
@@ -89,6 +90,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       passwordResetEmail: r.rate('RATE_LIMIT_PASSWORD_RESET_EMAIL', { limit: 3, window: 900 }),
       social: r.rate('RATE_LIMIT_SOCIAL', { limit: 60, window: 60 }),
       refresh: r.rate('RATE_LIMIT_REFRESH', { limit: 300, window: 60 }),
+      reauth: r.rate('RATE_LIMIT_REAUTH', { limit: 5, window: 300 }),
     },
     account: {
       emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),
@@ -118,6 +120,12 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     metricsPort: r.str('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 0, 65535),
     shutdownTimeout: r.int('SHUTDOWN_TIMEOUT', 10, 1, 600),
     sqliteBusyTimeout: r.int('SQLITE_BUSY_TIMEOUT', 5, 1, 600),
+    // One hash per core, at most 3: libuv's pool has 4 threads and one stays free for the database.
+    passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(availableParallelism(), 3)), 1, 64),
+    cleanup: {
+      interval: r.int('CLEANUP_INTERVAL', 3600, 0, 7 * DAY),
+      retention: r.int('CLEANUP_RETENTION', DAY, 0, 365 * DAY),
+    },
     social: {
       kakaoApiUrl: r.url('KAKAO_API_URL', 'https://kapi.kakao.com'),
       facebookGraphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0'),

@@ -59,6 +59,8 @@ export interface Config {
     readonly passwordResetEmail: RateRule | null;
     readonly social: RateRule | null;
     readonly refresh: RateRule | null;
+    /** Wrong current passwords per user (changePassword, updateMe, deleteMe, connectSocialAccount). */
+    readonly reauth: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
@@ -70,6 +72,14 @@ export interface Config {
   readonly shutdownTimeout: number;
   /** Seconds SQLite waits on a lock before the request fails as SERVICE_UNAVAILABLE. */
   readonly sqliteBusyTimeout: number;
+  /** Password hashes (native or imported) computed at once; the rest wait their turn. */
+  readonly passwordHashConcurrency: number;
+  readonly cleanup: {
+    /** Seconds between sweeps of ended sessions and spent tokens; 0: never (run `manage cleanup` instead). */
+    readonly interval: number;
+    /** Seconds an ended session or spent one-time token is kept before it is purged. */
+    readonly retention: number;
+  };
   readonly account: {
     /** none: never asked; optional: asked, not required; mandatory: login refused until verified. */
     readonly emailVerification: 'none' | 'optional' | 'mandatory';

@@ -1,12 +1,13 @@
 // Prometheus metrics (prom-client), one registry per app so several apps in
 // one process (tests) never share counters.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'authql_' });
   const make = {
     counter: <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] }),
+    gauge: (name: string, help: string) => new Gauge({ name, help, registers: [registry] }),
     histogram: <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
       new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] }),
   };
@@ -21,6 +22,11 @@ export function createMetrics() {
     rateLimited: make.counter('authql_rate_limited_total', 'Attempts refused by throttling, by rule.', ['rule'] as const),
     providerDuration: make.histogram('authql_provider_request_duration_seconds', 'Social provider verification latency.', ['provider'] as const, latencyBuckets),
     providerErrors: make.counter('authql_provider_errors_total', 'Social provider verification failures by reason.', ['provider', 'reason'] as const),
+    passwordHashes: make.counter('authql_password_hashes_total', 'Password hashes computed (checks, new hashes, dummy work), by scheme.', ['scheme'] as const),
+    passwordHashWait: make.histogram('authql_password_hash_wait_seconds', 'Time a password hash waited for a slot of the hash gate.', [] as const, latencyBuckets),
+    passwordHashActive: make.gauge('authql_password_hash_active', 'Password hashes running now.'),
+    passwordHashWaiting: make.gauge('authql_password_hash_waiting', 'Password hashes waiting for a slot now.'),
+    passwordHashSlots: make.gauge('authql_password_hash_slots', 'Password hashes allowed at once (PASSWORD_HASH_CONCURRENCY).'),
   };
 }
 

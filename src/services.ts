@@ -47,7 +47,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const jwt = new JwtService(config.jwt);
   const metrics = createMetrics();
   const store = redis ? new RedisStore(redis, config.redisKeyPrefix) : new MemoryStore();
-  const passwords = new PasswordHasher();
+  const passwords = new PasswordHasher(config.passwordHashConcurrency, metrics);
   const http = new ProviderHttp(config.social.httpTimeout);
   // With several replicas an ID token must be used once across all of them.
   const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);

@@ -2,9 +2,9 @@
 // sending in the background so neither a slow nor a failing mail server
 // changes the answer (or its timing) the client gets.
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { User } from '../entities';
+import { SocialAccount, User } from '../entities';
 import { sendInBackground } from '../mail/mailer';
-import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, verificationEmail } from '../mail/templates';
+import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, socialAccountEmail, verificationEmail } from '../mail/templates';
 import type { Services } from '../services';
 import { emailKey } from './accounts';
 
@@ -33,8 +33,20 @@ export function requestPasswordReset(services: Services, email: string): void {
   });
 }
 
+/** The notice lists every way into the account, looked up after the answer. */
 export function notifyPasswordChanged(services: Services, user: User): void {
-  if (user.email) sendInBackground(services.mailer, services.logger, passwordChangedEmail(user.email, user.username));
+  const { email, username, id } = user;
+  if (!email) return;
+  services.background.run('password-changed-mail', async () => {
+    const linked = await services.orm.em.fork().find(SocialAccount, { user: id }, { fields: ['provider'], orderBy: { id: 'asc' } });
+    const methods = ['password', ...new Set(linked.map((a) => a.provider))];
+    await services.mailer.send(passwordChangedEmail(email, username, methods));
+  });
+}
+
+/** Every link and unlink is told to the account: a stolen session must not add a way in silently. */
+export function notifySocialAccount(services: Services, user: User, provider: string, change: 'connected' | 'disconnected'): void {
+  if (user.email) sendInBackground(services.mailer, services.logger, socialAccountEmail(user.email, user.username, provider, change));
 }
 
 export function notifyEmailChanged(services: Services, user: User, oldEmail: string | null | undefined): void {

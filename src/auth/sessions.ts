@@ -6,6 +6,7 @@
 //   exactly one successor row is ever written (primary key + conditional update);
 // - presenting a rotated token after JWT_REFRESH_REUSE_INTERVAL ends the
 //   whole session and answers REFRESH_TOKEN_REUSED;
+// - logout and revokeToken act only on a live token: a dead one changes nothing;
 // - no session outlives its first sign-in + JWT_REFRESH_EXPIRATION_DELTA;
 // - a token-version bump (password change, deactivation) ends every session.
 import type { EntityManager } from '@mikro-orm/core';
@@ -102,19 +103,35 @@ export class SessionService {
     return { kind: 'reused' };
   }
 
-  /** Ends the session the refresh token belongs to. False when the token is unknown. */
-  async revokeByToken(em: EntityManager, raw: string): Promise<boolean> {
-    const token = parseToken(raw);
-    const row = token && (await findToken(em, token));
-    if (!row) return false;
-    return (await em.nativeUpdate(Session, { id: row.session.id, revokedAt: null }, { revokedAt: new Date() })) > 0;
+  /**
+   * Ends the session of a live refresh token (see liveToken). Any other
+   * token is TOKEN_INVALID and changes nothing, so a leaked old token cannot
+   * sign its owner out.
+   */
+  async revokeByToken(em: EntityManager, raw: string): Promise<true> {
+    const row = await this.liveToken(em, raw);
+    const ended = await em.nativeUpdate(Session, { id: row.session.id, revokedAt: null }, { revokedAt: new Date() });
+    if (ended === 0) throw new AppError('TOKEN_INVALID'); // another request ended it first
+    return true;
   }
 
-  /** The user a (valid) refresh token belongs to, or null. */
-  async userOfToken(em: EntityManager, raw: string): Promise<number | null> {
+  /** The user a live refresh token belongs to; TOKEN_INVALID for any other token. */
+  async userOfToken(em: EntityManager, raw: string): Promise<number> {
+    return (await this.liveToken(em, raw)).session.user.id;
+  }
+
+  /**
+   * The stored row of a token that can still act: its session's current
+   * token, or one rotated within JWT_REFRESH_REUSE_INTERVAL, of a session
+   * that is live. Rotated-away, revoked, expired and unknown tokens are all
+   * TOKEN_INVALID (no reason: a stranger's token learns nothing).
+   */
+  private async liveToken(em: EntityManager, raw: string): Promise<RefreshToken> {
     const token = parseToken(raw);
     const row = token && (await findToken(em, token));
-    return row ? row.session.user.id : null;
+    if (!row || sessionProblem(row.session)) throw new AppError('TOKEN_INVALID');
+    if (row.usedAt && Date.now() - row.usedAt.getTime() > this.cfg.refreshReuseInterval * 1000) throw new AppError('TOKEN_INVALID');
+    return row;
   }
 
   /** Ends one session of a user; false when it is not theirs or already ended. */

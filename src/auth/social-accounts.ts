@@ -38,8 +38,11 @@ export class SocialAccountService {
     return retryOnConflict(() => em.transactional((tx) => this.signInOnce(tx, provider, profile)));
   }
 
-  /** Links a verified profile to the signed-in user (again: idempotent). `field` names the token argument in errors. */
-  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile, field = 'accessToken'): Promise<SocialAccount> {
+  /**
+   * Links a verified profile to the signed-in user (again: idempotent, and
+   * `created` is false). `field` names the token argument in errors.
+   */
+  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile, field = 'accessToken'): Promise<{ account: SocialAccount; created: boolean }> {
     return retryOnConflict(() =>
       em.transactional(async (tx) => {
         const existing = await tx.findOne(SocialAccount, { provider, uid: profile.uid });
@@ -49,20 +52,20 @@ export class SocialAccountService {
         const account = existing ?? tx.create(SocialAccount, { provider, uid: profile.uid, user: tx.getReference(User, userId) });
         account.extraData = profile.extra;
         await tx.flush();
-        return account;
+        return { account, created: !existing };
       }),
     );
   }
 
-  /** Unlinks one of the user's accounts; false when it is not theirs. Refused when it is their last way in. */
-  disconnect(em: EntityManager, userId: number, accountId: number): Promise<boolean> {
+  /** Unlinks one of the user's accounts and returns it; null when it is not theirs. Refused when it is their last way in. */
+  disconnect(em: EntityManager, userId: number, accountId: number): Promise<SocialAccount | null> {
     return em.transactional(async (tx) => {
       // The row lock (PostgreSQL; SQLite serialises writers anyway) keeps two
       // concurrent disconnects from each seeing the other account as a way in.
       const user = await tx.findOneOrFail(User, userId, { populate: ['password'], lockMode: LockMode.PESSIMISTIC_WRITE });
       const accounts = await tx.find(SocialAccount, { user: userId });
       const target = accounts.find((a) => a.id === accountId);
-      if (!target) return false;
+      if (!target) return null;
       if (accounts.length === 1 && !PasswordHasher.isUsable(user.password)) {
         throw new AppError('BAD_USER_INPUT', 'This is your only way to sign in: set a password or connect another account first.', {
           field: 'id',
@@ -70,7 +73,7 @@ export class SocialAccountService {
         });
       }
       await tx.remove(target).flush();
-      return true;
+      return target;
     });
   }
 

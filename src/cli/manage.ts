@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { loadConfig, ConfigError } from '../config';
 import { openOrm } from '../db/orm';
 import { parseFlags, UsageError } from './args';
+import { CLEANUP_USAGE, cleanupCommand } from './cleanup';
 import { createSuperuser } from './createsuperuser';
 import { IMPORT_DJANGO_USAGE, importDjangoCommand } from './import-django';
 import { SOCIALAPP_USAGE, socialAppAdd, socialAppList, socialAppRemove } from './socialapp';
@@ -14,7 +15,7 @@ Commands:
   migrate                                     apply pending database migrations
   createsuperuser --username U --email E --password P
                                               create a staff superuser (prompts for missing flags on a terminal)
-${SOCIALAPP_USAGE}${IMPORT_DJANGO_USAGE}`;
+${SOCIALAPP_USAGE}${IMPORT_DJANGO_USAGE}${CLEANUP_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseFlags(argv);
@@ -49,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
         if (config.autoMigrate) await orm.getMigrator().up();
         // Progress goes to stderr so stdout carries only the summary.
         console.log(await importDjangoCommand(orm, flags, (line) => console.error(line)));
+        return 0;
+      }
+      case 'cleanup': {
+        if (config.autoMigrate) await orm.getMigrator().up();
+        console.log(await cleanupCommand(orm, config));
         return 0;
       }
       default:

@@ -15,6 +15,11 @@ import { RegisterInput } from './types/register.input';
 import { TokenPayload } from './types/token-payload.type';
 
 const MAX_TOKEN_LENGTH = 4096;
+/** An over-long token is refused before any lookup. */
+const boundedToken = (raw: string): string => {
+  if (raw.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
+  return raw;
+};
 
 @Resolver()
 export class AuthResolver {
@@ -90,14 +95,16 @@ export class AuthResolver {
     return Object.assign(new VerifyTokenPayload(), { token, payload: TokenPayload.from(claims) });
   }
 
-  @Mutation(() => Boolean, { description: 'Ends the session a refresh token belongs to. Answers false for an unknown token.' })
+  @Mutation(() => Boolean, {
+    description: 'Ends the session of a live refresh token (current, or rotated within the grace window): true. Any other token is TOKEN_INVALID and changes nothing.',
+  })
   async revokeToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<boolean> {
-    if (refreshToken.length > MAX_TOKEN_LENGTH) return false;
-    return ctx.services.sessions.revokeByToken(ctx.em, refreshToken);
+    return ctx.services.sessions.revokeByToken(ctx.em, boundedToken(refreshToken));
   }
 
   @Mutation(() => Boolean, {
-    description: "Ends this session (the refresh token's, the cookie's, or the access token's), or with `everywhere` all of the viewer's. Clears the cookies in cookie mode.",
+    description:
+      "Ends this session (the refresh token's, the cookie's, or the access token's), or with `everywhere` all of the viewer's (or, signed out, of the refresh token's user). A refresh token must be live, else TOKEN_INVALID and nothing ends. Clears the cookies in cookie mode.",
   })
   async logout(
     @Ctx() ctx: Context,
@@ -108,11 +115,11 @@ export class AuthResolver {
     clearAuthCookies(ctx);
     const refreshToken = refreshTokenFrom(ctx, arg);
     if (everywhere) {
-      const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, refreshToken) : null);
+      const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, boundedToken(refreshToken)) : null);
       if (!userId) throw new AppError('UNAUTHENTICATED', undefined, { reason: 'MISSING_TOKEN' });
       return (await sessions.revokeAll(ctx.em, userId)) > 0;
     }
-    if (refreshToken && refreshToken.length <= MAX_TOKEN_LENGTH) return sessions.revokeByToken(ctx.em, refreshToken);
+    if (refreshToken) return sessions.revokeByToken(ctx.em, boundedToken(refreshToken));
     const viewer = await ctx.viewer();
     if (viewer && ctx.auth.kind === 'token' && ctx.auth.claims.sid) return sessions.revokeSession(ctx.em, ctx.auth.claims.sid, viewer.id);
     return false;

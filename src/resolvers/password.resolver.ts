@@ -10,6 +10,7 @@ import { badInput } from '../errors';
 import { passwordProblem } from '../auth/password-rules';
 import { emailKey } from '../auth/accounts';
 import { notifyPasswordChanged, requestPasswordReset } from '../auth/account-mail';
+import { checkCurrentPassword } from '../auth/reauth';
 import { authPayload } from './issue-tokens';
 import { AuthPayload } from './types/auth-payload.type';
 
@@ -37,8 +38,7 @@ export class PasswordResolver {
   async changePassword(@Args() { oldPassword, newPassword }: ChangePasswordArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     const { services, em } = ctx;
     const user = await ctx.requireViewer();
-    await em.populate(user, ['password']);
-    if (!(await services.passwords.verify(user.password, oldPassword))) throw badInput('oldPassword', 'The current password is not correct.');
+    await checkCurrentPassword(ctx, user, oldPassword, 'oldPassword');
     checkNewPassword(user, newPassword);
     user.password = await services.passwords.hash(newPassword);
     await em.flush(); // bumps the token version: every earlier token dies

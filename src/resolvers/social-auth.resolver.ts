@@ -7,7 +7,10 @@ import type { Context } from '../context';
 import { throttleSubject } from '../auth/throttle-subject';
 import { SocialAccount, User } from '../entities';
 import { AppError } from '../errors';
+import { notifySocialAccount } from '../auth/account-mail';
+import { confirmIdentity } from '../auth/reauth';
 import { authPayload } from './issue-tokens';
+import { ConnectSocialArgs } from './types/connect-social.args';
 import { SocialLoginPayload } from './types/social-login-payload.type';
 import { SocialTokenArgs } from './types/social-token.args';
 
@@ -35,13 +38,20 @@ export class SocialAuthResolver {
   }
 
   @Authorized()
-  @Mutation(() => SocialAccount, { description: 'Links a provider account to the signed-in user.' })
-  async connectSocialAccount(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
+  @Mutation(() => SocialAccount, {
+    description: 'Links a provider account to the signed-in user, after confirming identity as updateMe does (`password`, or a recent sign-in). The account is mailed a notice.',
+  })
+  async connectSocialAccount(@Args() { provider, password, ...token }: ConnectSocialArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
     const viewer = await ctx.requireViewer();
+    // Before the provider is asked: a wrong password costs no provider call and no single-use ID token.
+    await confirmIdentity(ctx, viewer, password);
     const profile = await ctx.services.socialAuth.verify(ctx.em, provider, token);
     const field = token.idToken != null ? 'idToken' : 'accessToken';
-    const account = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile, field);
-    ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
+    const { account, created } = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile, field);
+    if (created) {
+      notifySocialAccount(ctx.services, viewer, provider, 'connected');
+      ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
+    }
     return account;
   }
 
@@ -50,9 +60,11 @@ export class SocialAuthResolver {
   async disconnectSocialAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const viewer = await ctx.requireViewer();
     if (!/^\d{1,15}$/.test(id)) return false;
-    const done = await ctx.services.socialAccounts.disconnect(ctx.em, viewer.id, Number(id));
-    if (done) ctx.services.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
-    return done;
+    const removed = await ctx.services.socialAccounts.disconnect(ctx.em, viewer.id, Number(id));
+    if (!removed) return false;
+    notifySocialAccount(ctx.services, viewer, removed.provider, 'disconnected');
+    ctx.services.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
+    return true;
   }
 }
 

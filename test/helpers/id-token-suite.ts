@@ -125,11 +125,11 @@ export function idTokenProviderSuite(spec: IdTokenSpec): void {
   test('connectSocialAccount takes an ID token; an identity linked to someone else is BAD_USER_INPUT on idToken', async () => {
     const alice = await registerUser(s.server);
     const sub = spec.newSubject();
-    const linked = await s.server.gql(CONNECT, { provider, idToken: keys().sign(claims(sub)) }, { token: alice.token });
+    const linked = await s.server.gql(CONNECT, { provider, idToken: keys().sign(claims(sub)), password: alice.password }, { token: alice.token });
     expect(linked.errors).toBeUndefined();
     expect(linked.data.connectSocialAccount).toMatchObject({ provider, uid: sub });
     const bob = await registerUser(s.server);
-    const clash = await s.server.gql(CONNECT, { provider, idToken: keys().sign(claims(sub)) }, { token: bob.token });
+    const clash = await s.server.gql(CONNECT, { provider, idToken: keys().sign(claims(sub)), password: bob.password }, { token: bob.token });
     expect(reason(clash)).toEqual({ code: 'BAD_USER_INPUT', field: 'idToken' });
   });
 

@@ -30,8 +30,8 @@ export const SOCIAL_LOGIN = `mutation($provider: SocialProvider!, $accessToken: 
     socialAccount { ${SOCIAL_ACCOUNT_FIELDS} }
   }
 }`;
-export const CONNECT = `mutation($provider: SocialProvider!, $accessToken: String, $idToken: String, $nonce: String) {
-  connectSocialAccount(provider: $provider, accessToken: $accessToken, idToken: $idToken, nonce: $nonce) { ${SOCIAL_ACCOUNT_FIELDS} }
+export const CONNECT = `mutation($provider: SocialProvider!, $accessToken: String, $idToken: String, $nonce: String, $password: String) {
+  connectSocialAccount(provider: $provider, accessToken: $accessToken, idToken: $idToken, nonce: $nonce, password: $password) { ${SOCIAL_ACCOUNT_FIELDS} }
 }`;
 export const DISCONNECT = `mutation($id: ID!) { disconnectSocialAccount(id: $id) }`;
 export const MY_SOCIAL_ACCOUNTS = `{ me { id socialAccounts { id provider uid } } }`;

@@ -77,10 +77,10 @@ describe('connect and disconnect', () => {
   test('a password user connects Kakao, then signs in with it; connecting again is idempotent', async () => {
     const erin = await registerUser(s.server);
     const token = kakaoToken(s);
-    const res = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: token }, { token: erin.token });
+    const res = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: token, password: erin.password }, { token: erin.token });
     expect(res.errors).toBeUndefined();
     const account = res.data.connectSocialAccount;
-    const again = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: token }, { token: erin.token });
+    const again = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: token, password: erin.password }, { token: erin.token });
     expect(again.data.connectSocialAccount.id).toBe(account.id);
     const signIn = await socialLogin(s.server, 'KAKAO', token);
     expect(signIn.data.socialLogin).toMatchObject({ isNewUser: false, user: { id: erin.user.id }, socialAccount: { id: account.id } });
@@ -92,11 +92,11 @@ describe('connect and disconnect', () => {
     const frank = await registerUser(s.server);
     expect(errorCode(await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: kakaoToken(s) }))).toBe('UNAUTHENTICATED');
     const wrongApp = kakaoToken(s, {}, { appId: OTHER_KAKAO_APP_ID });
-    const res = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: wrongApp }, { token: frank.token });
+    const res = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: wrongApp, password: frank.password }, { token: frank.token });
     expect(firstError(res)?.extensions).toEqual({ code: 'SOCIAL_AUTH_FAILED', reason: 'WRONG_APP' });
     const taken = kakaoToken(s);
     await socialLogin(s.server, 'KAKAO', taken);
-    const clash = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: taken }, { token: frank.token });
+    const clash = await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: taken, password: frank.password }, { token: frank.token });
     expect(firstError(clash)?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'accessToken' });
   });
 
@@ -115,7 +115,7 @@ describe('connect and disconnect', () => {
 
   test('a user with a password may disconnect their only social account', async () => {
     const gina = await registerUser(s.server);
-    const acc = (await s.server.gql(CONNECT, { provider: 'FACEBOOK', accessToken: facebookToken(s) }, { token: gina.token })).data.connectSocialAccount;
+    const acc = (await s.server.gql(CONNECT, { provider: 'FACEBOOK', accessToken: facebookToken(s), password: gina.password }, { token: gina.token })).data.connectSocialAccount;
     expect((await s.server.gql(DISCONNECT, { id: acc.id }, { token: gina.token })).data.disconnectSocialAccount).toBe(true);
     expect(await s.server.app.orm.em.fork().count(SocialAccount, { id: Number(acc.id) })).toBe(0);
   });
