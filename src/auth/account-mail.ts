@@ -10,9 +10,9 @@ import { emailKey } from './accounts';
 
 /** Mails a verification link for the user's current email. */
 export async function sendVerification(services: Services, em: SqlEntityManager, user: User): Promise<void> {
-  if (!user.email || !user.emailKey) return;
+  if (!user.email) return;
   const { account } = services.config;
-  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', user.emailKey, account.emailVerificationTimeout);
+  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', account.emailVerificationTimeout);
   const hours = Math.round(account.emailVerificationTimeout / 3600);
   sendInBackground(services.mailer, services.logger, verificationEmail(user.email, user.username, link(account.emailVerificationUrl, token), hours));
 }
@@ -27,7 +27,7 @@ export function requestPasswordReset(services: Services, email: string): void {
     const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true }, { populate: ['password'] });
     if (!user || !user.email) return;
     const { account } = services.config;
-    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', user.password, account.passwordResetTimeout);
+    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', account.passwordResetTimeout);
     const minutes = Math.round(account.passwordResetTimeout / 60);
     await services.mailer.send(passwordResetEmail(user.email, user.username, link(account.passwordResetUrl, token), minutes));
   });

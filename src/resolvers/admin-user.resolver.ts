@@ -54,7 +54,8 @@ export class AdminUserResolver {
     if (privileged && !viewer.isSuperuser) throw forbidden('Only superusers can grant or remove isStaff or isSuperuser.');
     services.accounts.validate({ username: input.username ?? user.username, email: input.email ?? null, password: input.password ?? null });
     if (input.username != null) Object.assign(user, { username: input.username, usernameKey: usernameKey(input.username) });
-    if (input.email != null) Object.assign(user, { email: input.email, emailKey: emailKey(input.email) });
+    // A new address is unverified unless staff say otherwise in the same change.
+    if (input.email != null && input.email !== user.email) Object.assign(user, { email: input.email, emailKey: emailKey(input.email), emailVerified: false });
     if (input.password != null) user.password = await services.passwords.hash(input.password);
     for (const key of ['firstName', 'lastName', 'isActive', 'emailVerified', 'isStaff', 'isSuperuser'] as const) {
       if (input[key] != null) (user as unknown as Record<string, unknown>)[key] = input[key];

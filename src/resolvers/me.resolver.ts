@@ -25,7 +25,7 @@ export class MeResolver {
   async verifyEmail(@Arg('token') token: string, @Ctx() ctx: Context): Promise<User> {
     const { services, em } = ctx;
     if (token.length > 4096) throw badInput('token', 'The token is too long.');
-    const { row, user } = await services.oneTimeTokens.peek(em, token, 'email_verification', (u) => u.emailKey ?? null);
+    const { row, user } = await services.oneTimeTokens.peek(em, token, 'email_verification');
     await services.oneTimeTokens.consume(em, row);
     user.emailVerified = true;
     await em.flush();
