@@ -38,11 +38,15 @@ export class AuthResolver {
     const { services } = ctx;
     const { rateLimiter, metrics, logger } = services;
     if (username.length > 254 || password.length > 256) throw new AppError('INVALID_CREDENTIALS');
-    // Counted before any hashing; a success gives the attempts back.
-    const account = usernameKey(username.trim());
-    const tickets = await rateLimiter.consume(['loginIp', ctx.client.ip ?? 'unknown'], ['loginAccount', account]);
+    // Counted before any hashing; a success gives the attempts back. One
+    // budget per account, whichever of its names is typed (unknown names: per
+    // normalised name), so the username and the email are not two budgets.
+    const tickets = await rateLimiter.consume(['loginIp', ctx.client.ip ?? 'unknown']);
+    const found = await services.accounts.findByLogin(ctx.em, username);
+    const account = found ? `user:${found.id}` : `name:${usernameKey(username.trim())}`;
+    tickets.push(...(await rateLimiter.consume(['loginAccount', account])));
     try {
-      const user = await services.accounts.authenticate(ctx.em, username, password, {
+      const user = await services.accounts.checkPassword(ctx.em, found, password, {
         requireVerifiedEmail: services.config.account.emailVerification === 'mandatory',
       });
       await rateLimiter.refund(tickets);
