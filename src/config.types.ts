@@ -59,6 +59,10 @@ export interface Config {
     readonly passwordResetEmail: RateRule | null;
     readonly social: RateRule | null;
     readonly refresh: RateRule | null;
+    /** Verification resends and email changes per account. */
+    readonly mailUser: RateRule | null;
+    /** Account mails (verification links, registration notices) per recipient address. */
+    readonly mailAddress: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;

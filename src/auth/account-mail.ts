@@ -4,7 +4,7 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../entities';
 import { sendInBackground } from '../mail/mailer';
-import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, verificationEmail } from '../mail/templates';
+import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, registrationAttemptEmail, verificationEmail } from '../mail/templates';
 import type { Services } from '../services';
 import { emailKey } from './accounts';
 
@@ -39,4 +39,9 @@ export function notifyPasswordChanged(services: Services, user: User): void {
 
 export function notifyEmailChanged(services: Services, user: User, oldEmail: string | null | undefined): void {
   if (oldEmail && user.email) sendInBackground(services.mailer, services.logger, emailChangedEmail(oldEmail, user.username, user.email));
+}
+
+/** Tells an address's owner that someone tried to register with it (register under mandatory verification). */
+export function notifyRegistrationAttempt(services: Services, holder: User): void {
+  if (holder.email) sendInBackground(services.mailer, services.logger, registrationAttemptEmail(holder.email, holder.username));
 }

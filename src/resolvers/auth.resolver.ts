@@ -5,7 +5,7 @@ import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { AppError, badInput } from '../errors';
 import { checkAccessClaims } from '../auth/viewer';
-import { sendVerification } from '../auth/account-mail';
+import { registerAccount } from '../auth/registration';
 import { usernameKey } from '../auth/accounts';
 import { authPayload, clearAuthCookies, refreshTokenFrom } from './issue-tokens';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from './types/auth-payload.type';
@@ -17,17 +17,17 @@ const MAX_TOKEN_LENGTH = 4096;
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => RegisterPayload, { description: 'Creates an account, mails a verification link and (unless verification is mandatory) signs it in.' })
+  @Mutation(() => RegisterPayload, {
+    description:
+      'Creates an account, mails a verification link and (unless verification is mandatory) signs it in. Under mandatory verification an email that already has an account answers like a fresh one and its owner is mailed instead.',
+  })
   async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
     const { services } = ctx;
     await services.rateLimiter.consume(['register', ctx.client.ip ?? 'unknown']);
-    const user = await services.accounts.create(ctx.em, input);
-    services.logger.info({ event: 'register', userId: user.id }, 'account created');
-    const mode = services.config.account.emailVerification;
-    if (mode !== 'none') await sendVerification(services, ctx.em, user);
-    if (mode === 'mandatory') {
+    const { user, shown } = await registerAccount(services, ctx.em, input);
+    if (services.config.account.emailVerification === 'mandatory') {
       ctx.request.signedIn = user;
-      return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user, emailVerificationRequired: true });
+      return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user: shown, emailVerificationRequired: true });
     }
     const auth = authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
     return Object.assign(new RegisterPayload(), { ...auth, emailVerificationRequired: false });

@@ -13,11 +13,13 @@ import { UpdateMeInput } from './types/update-me.input';
 @Resolver()
 export class MeResolver {
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Mails a new verification link. True also when the email is already verified (nothing is sent).' })
+  @Mutation(() => Boolean, { description: 'Mails a new verification link. True also when the email is already verified (nothing is sent). Limited per account and per address (RATE_LIMITED).' })
   async requestEmailVerification(@Ctx() ctx: Context): Promise<boolean> {
     const user = await ctx.requireViewer();
     if (!user.email) throw badInput('email', 'This account has no email address.');
-    if (!user.emailVerified) await sendVerification(ctx.services, ctx.em, user);
+    if (user.emailVerified) return true;
+    await ctx.services.rateLimiter.consume(['mailUser', String(user.id)], ['mailAddress', emailKey(user.email)]);
+    await sendVerification(ctx.services, ctx.em, user);
     return true;
   }
 
@@ -46,6 +48,8 @@ export class MeResolver {
       await confirmIdentity(ctx, user, input.password);
       services.accounts.validate({ username: user.username, email });
       if (await em.count(User, { emailKey: emailKey(email), id: { $ne: user.id } })) throw badInput('email', 'A user with that email already exists.');
+      // Two mails go out (a link to the new address, a notice to the old): no bombing anyone with them.
+      await services.rateLimiter.consume(['mailUser', String(user.id)], ['mailAddress', emailKey(email)]);
       Object.assign(user, { email, emailKey: emailKey(email), emailVerified: false });
     }
     try {
