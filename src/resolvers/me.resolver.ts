@@ -47,9 +47,12 @@ export class MeResolver {
       const email = input.email!;
       await confirmIdentity(ctx, user, input.password);
       services.accounts.validate({ username: user.username, email });
+      // Two mails go out (a link to the new address, a notice to the old): no
+      // bombing anyone with them. Counted per attempt, so the "taken" answer,
+      // which tells that an address has an account, is throttled as well.
+      await services.rateLimiter.consume(['mailUser', String(user.id)]);
       if (await em.count(User, { emailKey: emailKey(email), id: { $ne: user.id } })) throw badInput('email', 'A user with that email already exists.');
-      // Two mails go out (a link to the new address, a notice to the old): no bombing anyone with them.
-      await services.rateLimiter.consume(['mailUser', String(user.id)], ['mailAddress', emailKey(email)]);
+      await services.rateLimiter.consume(['mailAddress', emailKey(email)]);
       Object.assign(user, { email, emailKey: emailKey(email), emailVerified: false });
     }
     try {

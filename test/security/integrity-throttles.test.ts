@@ -85,6 +85,15 @@ describe('no mail bombs', () => {
     expect((await s.gql(UPDATE_ME, { i: { firstName: 'Grace' } }, { token: u.token })).errors).toBeUndefined();
   });
 
+  test('updateMe: probing which addresses are taken spends the same budget', async () => {
+    const s = await start({ RATE_LIMIT_MAIL_USER: '3/600' });
+    const others = await Promise.all([1, 2, 3, 4].map(() => registerUser(s)));
+    const u = await registerUser(s);
+    const probe = (email: string) => s.gql(UPDATE_ME, { i: { email, password: u.password } }, { token: u.token });
+    for (const o of others.slice(0, 3)) expect(firstError(await probe(o.email))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
+    expectLimited(await probe(others[3].email), 600);
+  });
+
   test('per address: many accounts cannot take turns mailing one inbox', async () => {
     const s = await start({ RATE_LIMIT_MAIL_ADDRESS: '2/600' });
     const target = 'inbox@example.test';
