@@ -91,6 +91,8 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       social: r.rate('RATE_LIMIT_SOCIAL', { limit: 60, window: 60 }),
       refresh: r.rate('RATE_LIMIT_REFRESH', { limit: 300, window: 60 }),
       reauth: r.rate('RATE_LIMIT_REAUTH', { limit: 5, window: 300 }),
+      mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
+      mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
     },
     account: {
       emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),

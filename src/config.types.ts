@@ -61,6 +61,10 @@ export interface Config {
     readonly refresh: RateRule | null;
     /** Wrong current passwords per user (changePassword, updateMe, deleteMe, connectSocialAccount). */
     readonly reauth: RateRule | null;
+    /** Verification resends and email changes per account. */
+    readonly mailUser: RateRule | null;
+    /** Account mails (verification links, registration notices) per recipient address. */
+    readonly mailAddress: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;

@@ -4,15 +4,15 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { SocialAccount, User } from '../entities';
 import { sendInBackground } from '../mail/mailer';
-import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, socialAccountEmail, verificationEmail } from '../mail/templates';
+import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, registrationAttemptEmail, socialAccountEmail, verificationEmail } from '../mail/templates';
 import type { Services } from '../services';
 import { emailKey } from './accounts';
 
 /** Mails a verification link for the user's current email. */
 export async function sendVerification(services: Services, em: SqlEntityManager, user: User): Promise<void> {
-  if (!user.email || !user.emailKey) return;
+  if (!user.email) return;
   const { account } = services.config;
-  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', user.emailKey, account.emailVerificationTimeout);
+  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', account.emailVerificationTimeout);
   const hours = Math.round(account.emailVerificationTimeout / 3600);
   sendInBackground(services.mailer, services.logger, verificationEmail(user.email, user.username, link(account.emailVerificationUrl, token), hours));
 }
@@ -27,7 +27,7 @@ export function requestPasswordReset(services: Services, email: string): void {
     const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true }, { populate: ['password'] });
     if (!user || !user.email) return;
     const { account } = services.config;
-    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', user.password, account.passwordResetTimeout);
+    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', account.passwordResetTimeout);
     const minutes = Math.round(account.passwordResetTimeout / 60);
     await services.mailer.send(passwordResetEmail(user.email, user.username, link(account.passwordResetUrl, token), minutes));
   });
@@ -51,4 +51,9 @@ export function notifySocialAccount(services: Services, user: User, provider: st
 
 export function notifyEmailChanged(services: Services, user: User, oldEmail: string | null | undefined): void {
   if (oldEmail && user.email) sendInBackground(services.mailer, services.logger, emailChangedEmail(oldEmail, user.username, user.email));
+}
+
+/** Tells an address's owner that someone tried to register with it (register under mandatory verification). */
+export function notifyRegistrationAttempt(services: Services, holder: User): void {
+  if (holder.email) sendInBackground(services.mailer, services.logger, registrationAttemptEmail(holder.email, holder.username));
 }

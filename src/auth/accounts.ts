@@ -26,6 +26,24 @@ export interface NewAccount {
 export const usernameKey = (username: string): string => username.normalize('NFKC').toLowerCase();
 export const emailKey = (email: string): string => email.trim().toLowerCase();
 
+/**
+ * True when a username would pose as an email address other than the
+ * account's own (compared NFKC-folded, ignoring case): it would show as that
+ * address and could catch sign-ins typed with it.
+ */
+export function capturesEmail(username: string, ownEmail: string | null | undefined): boolean {
+  const key = usernameKey(username);
+  return EMAIL_RE.test(key) && key !== (ownEmail ? usernameKey(emailKey(ownEmail)) : null);
+}
+
+/** For every username authql is asked to set (imported Django names are not asked). */
+export function assertUsernameNotForeignEmail(username: string, ownEmail: string | null | undefined): void {
+  if (capturesEmail(username, ownEmail)) throw badInput('username', 'A username cannot be an email address other than the account’s own.');
+}
+
+const usernameTaken = () => badInput('username', 'A user with that username already exists.');
+const emailTaken = () => badInput('email', 'A user with that email already exists.');
+
 export class AccountService {
   constructor(readonly passwords: PasswordHasher) {}
 
@@ -48,15 +66,47 @@ export class AccountService {
    * other is reported as the same BAD_USER_INPUT, never as a 500.
    */
   async create(em: EntityManager, input: NewAccount): Promise<User> {
+    return (await this.insert(em, input, false)).user;
+  }
+
+  /**
+   * create(), except that an email another account holds is not refused: the
+   * new account is made without it (after the same checks and the same
+   * hashing) and `holder` is the account that has it. For register under
+   * mandatory verification, which must not tell which emails exist.
+   */
+  createHidingTakenEmail(em: EntityManager, input: NewAccount): Promise<{ user: User; holder: User | null }> {
+    return this.insert(em, input, true);
+  }
+
+  private async insert(em: EntityManager, input: NewAccount, hideTakenEmail: boolean): Promise<{ user: User; holder: User | null }> {
     this.validate(input);
-    await this.assertAvailable(em, input.username, input.email);
+    assertUsernameNotForeignEmail(input.username, input.email);
+    await this.assertUsernameFree(em, input.username);
+    let holder = await this.emailHolder(em, input.email);
+    if (holder && !hideTakenEmail) throw emailTaken();
     const password = input.password != null ? await this.passwords.hash(input.password) : PasswordHasher.unusable();
+    for (let retried = false; ; retried = true) {
+      try {
+        return { user: await this.write(em, input, holder ? null : input.email, password), holder };
+      } catch (err) {
+        if (!(err instanceof UniqueConstraintViolationException)) throw err;
+        // Lost a race: report what the winner took, or (hiding) write again without the email.
+        await this.assertUsernameFree(em.fork(), input.username);
+        holder = await this.emailHolder(em.fork(), input.email);
+        if (!holder || retried) throw usernameTaken();
+        if (!hideTakenEmail) throw emailTaken();
+      }
+    }
+  }
+
+  private async write(em: EntityManager, input: NewAccount, email: string | null | undefined, password: string): Promise<User> {
     const fork = em.fork();
     const user = fork.create(User, {
       username: input.username,
       usernameKey: usernameKey(input.username),
-      email: input.email ?? null,
-      emailKey: input.email ? emailKey(input.email) : null,
+      email: email ?? null,
+      emailKey: email ? emailKey(email) : null,
       emailVerified: input.emailVerified ?? false,
       password,
       firstName: input.firstName ?? '',
@@ -65,33 +115,35 @@ export class AccountService {
       isSuperuser: input.isSuperuser ?? false,
       dateJoined: new Date(),
     });
-    try {
-      await fork.persist(user).flush();
-    } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      await this.assertAvailable(em.fork(), input.username, input.email);
-      throw badInput('username', 'A user with that username already exists.');
-    }
+    await fork.persist(user).flush();
     return em.merge(user);
   }
 
-  private async assertAvailable(em: EntityManager, username: string, email?: string | null): Promise<void> {
-    if (await em.count(User, { usernameKey: usernameKey(username) })) {
-      throw badInput('username', 'A user with that username already exists.');
-    }
-    if (email && (await em.count(User, { emailKey: emailKey(email) }))) {
-      throw badInput('email', 'A user with that email already exists.');
-    }
+  private async assertUsernameFree(em: EntityManager, username: string): Promise<void> {
+    if (await em.count(User, { usernameKey: usernameKey(username) })) throw usernameTaken();
   }
 
-  /** Finds by username or email and checks the password; the same error for every failure. */
-  async authenticate(em: EntityManager, login: string, password: string, opts: { requireVerifiedEmail?: boolean } = {}): Promise<User> {
-    const key = login.trim().toLowerCase();
-    const candidates = key
-      ? await em.find(User, { $or: [{ usernameKey: usernameKey(login) }, { emailKey: key }] }, { populate: ['password'], limit: 2 })
-      : [];
-    // A username match wins over another account's email that happens to look the same.
-    const user = candidates.find((u) => u.usernameKey === usernameKey(login)) ?? candidates[0];
+  private emailHolder(em: EntityManager, email: string | null | undefined): Promise<User | null> {
+    return email ? em.findOne(User, { emailKey: emailKey(email) }) : Promise.resolve(null);
+  }
+
+  /**
+   * The account a sign-in name refers to, without checking any password (the
+   * throttle is keyed by it first). With an `@` the email's holder wins, so a
+   * username shaped like someone's email cannot catch their sign-ins.
+   */
+  async findByLogin(em: EntityManager, login: string): Promise<User | null> {
+    const name = usernameKey(login.trim());
+    const mail = emailKey(login);
+    if (!name) return null;
+    const candidates = await em.find(User, { $or: [{ usernameKey: name }, { emailKey: mail }] }, { populate: ['password'], limit: 2 });
+    const byEmail = candidates.find((u) => u.emailKey === mail);
+    const byName = candidates.find((u) => u.usernameKey === name);
+    return (name.includes('@') ? (byEmail ?? byName) : (byName ?? byEmail)) ?? null;
+  }
+
+  /** Checks the password of the account findByLogin found (or of none); the same error for every failure. */
+  async checkPassword(em: EntityManager, user: User | null, password: string, opts: { requireVerifiedEmail?: boolean } = {}): Promise<User> {
     if (!user) {
       await this.passwords.burn(password);
       throw new AppError('INVALID_CREDENTIALS');

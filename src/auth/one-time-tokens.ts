@@ -1,29 +1,41 @@
 // Issue and consume the single-use tokens mailed to users. A token is bound
-// (by HMAC) to the state it was issued for; consuming it checks that state is
-// unchanged and flips usedAt with a conditional update, so it works once even
-// under concurrent use.
+// (by HMAC) to the state it was issued for: the exact address it was mailed
+// to and, for a reset, the password hash too. Consuming it checks that state
+// is unchanged and flips usedAt with a conditional update, so it works once
+// even under concurrent use. (Any flushed email change also deletes the
+// user's tokens outright: see mailed-links.subscriber.ts.)
 import { createHmac } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { OneTimeToken, User, type OneTimePurpose } from '../entities';
 import { AppError } from '../errors';
 import { formatToken, hashSecret, newOpaqueToken, parseToken, secretMatches } from './opaque-token';
 
+/** What a token is bound to; null when the user has no address to mail it to. */
+function boundState(purpose: OneTimePurpose, user: User): string | null {
+  if (!user.email) return null;
+  return purpose === 'password_reset' ? `${user.password}\0${user.email}` : user.email;
+}
+
 export class OneTimeTokenService {
   constructor(private readonly key: Buffer) {}
 
-  /** HMAC of the state a token is bound to; a plain hash of an email would be guessable. */
-  binding(purpose: OneTimePurpose, state: string): string {
-    return createHmac('sha256', this.key).update(`${purpose}\0${state}`).digest('hex');
+  /** HMAC of the bound state; a plain hash of an email would be guessable. */
+  private binding(purpose: OneTimePurpose, user: User): string | null {
+    const state = boundState(purpose, user);
+    return state === null ? null : createHmac('sha256', this.key).update(`${purpose}\0${state}`).digest('hex');
   }
 
-  async issue(em: SqlEntityManager, user: User, purpose: OneTimePurpose, state: string, ttlSeconds: number): Promise<string> {
+  /** A token for the user's current address (and, for a reset, its password hash: load it first). */
+  async issue(em: SqlEntityManager, user: User, purpose: OneTimePurpose, ttlSeconds: number): Promise<string> {
+    const binding = this.binding(purpose, user);
+    if (binding === null) throw new Error('a one-time token needs an address to go to');
     const token = newOpaqueToken();
     em.create(OneTimeToken, {
       id: token.id,
       user,
       purpose,
       secretHash: hashSecret(token.secret),
-      binding: this.binding(purpose, state),
+      binding,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     });
     await em.flush();
@@ -32,21 +44,21 @@ export class OneTimeTokenService {
 
   /**
    * Finds a live token without using it up, so a caller can validate the rest
-   * of its input first. `state` reads the current bound state from the user.
+   * of its input first. The user it returns still has the address the token
+   * was mailed to: anything else fails the binding.
    */
-  async peek(em: SqlEntityManager, raw: string, purpose: OneTimePurpose, state: (user: User) => string | null): Promise<{ row: OneTimeToken; user: User }> {
+  async peek(em: SqlEntityManager, raw: string, purpose: OneTimePurpose): Promise<{ row: OneTimeToken; user: User }> {
     const token = parseToken(raw);
     if (!token) throw new AppError('TOKEN_INVALID');
     const row = await em.findOne(OneTimeToken, { id: token.id, purpose });
     if (!row || row.usedAt || !secretMatches(token.secret, row.secretHash)) throw new AppError('TOKEN_INVALID');
     if (row.expiresAt.getTime() <= Date.now()) throw new AppError('TOKEN_EXPIRED');
     const user = await em.findOne(User, row.user.id, { populate: ['password'] });
-    const current = user ? state(user) : null;
-    if (!user || !user.isActive || current === null || this.binding(purpose, current) !== row.binding) throw new AppError('TOKEN_INVALID');
+    if (!user || !user.isActive || this.binding(purpose, user) !== row.binding) throw new AppError('TOKEN_INVALID');
     return { row, user };
   }
 
-  /** Marks the token used; false when someone else used it first. */
+  /** Marks the token used; TOKEN_INVALID when someone else used it first. */
   async consume(em: SqlEntityManager, row: OneTimeToken): Promise<void> {
     const n = await em.nativeUpdate(OneTimeToken, { id: row.id, usedAt: null }, { usedAt: new Date() });
     if (n !== 1) throw new AppError('TOKEN_INVALID');

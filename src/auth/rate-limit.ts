@@ -3,7 +3,7 @@
 // happens before any password hashing, so a flood costs us almost nothing.
 // Successful sign-ins are refunded: only failures use up the allowance.
 import type { Config, RateRule } from '../config';
-import { rateLimited } from '../errors';
+import { AppError, rateLimited } from '../errors';
 import type { Metrics } from '../metrics';
 import type { RateLimitStore } from './rate-limit-stores';
 
@@ -40,6 +40,17 @@ export class RateLimiter {
       tickets.push({ rule, key });
     }
     return tickets;
+  }
+
+  /** Counts one under (rule, key) like consume, but answers false instead of throwing: for limits a caller must not reveal. */
+  async allow(rule: RuleName, subject: string): Promise<boolean> {
+    try {
+      await this.consume([rule, subject]);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') return false;
+      throw err;
+    }
   }
 
   async refund(tickets: Ticket[]): Promise<void> {

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { SocialAccount, User, type SocialProvider } from '../entities';
 import { AppError, socialAuthFailed } from '../errors';
 import type { SocialProfile } from '../providers/provider';
-import { USERNAME_MAX, emailKey, usernameKey } from './accounts';
+import { USERNAME_MAX, capturesEmail, emailKey, usernameKey } from './accounts';
 import { PasswordHasher } from './passwords';
 
 export interface SocialSignIn {
@@ -110,7 +110,7 @@ async function record(tx: EntityManager, account: SocialAccount, profile: Social
 
 /** A user who can only sign in through the provider (unusable password). The email is free: checked above. */
 async function newUser(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null, now: Date): Promise<User> {
-  const username = await freeUsername(tx, provider, profile);
+  const username = await freeUsername(tx, provider, profile, email);
   return tx.create(User, {
     username,
     usernameKey: usernameKey(username),
@@ -122,14 +122,20 @@ async function newUser(tx: EntityManager, provider: SocialProvider, profile: Soc
   });
 }
 
-/** The nickname made into a username, then with a random suffix, then `<provider>_<uid>`. */
-async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<string> {
-  // Opaque ids (Apple's, Naver's base64) may hold characters the username rule refuses, or be long.
-  const fallback = `${provider}_${profile.uid.replace(NOT_USERNAME_CHARS, '')}`.slice(0, FALLBACK_MAX);
+/**
+ * The nickname made into a username, then with a random suffix, then
+ * `<provider>_<uid>`. A nickname that is an email address other than the
+ * user's own is never used: it would pose as that address.
+ */
+async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null): Promise<string> {
+  // Opaque ids (Apple's, Naver's base64) may hold characters the username rule
+  // refuses, or be long; without an `@` the fallback never looks like an email.
+  const fallback = `${provider}_${profile.uid.replace(NOT_USERNAME_CHARS, '').replace(/@/g, '')}`.slice(0, FALLBACK_MAX);
   const cleaned = (profile.name ?? '').normalize('NFKC').trim().replace(/\s+/g, '_').replace(NOT_USERNAME_CHARS, '');
   const stem = [...cleaned].slice(0, STEM_LENGTH).join('');
   const suffix = () => randomBytes(3).toString('hex');
-  for (const candidate of stem ? [stem, `${stem}_${suffix()}`, fallback] : [fallback]) {
+  const candidates = (stem ? [stem, `${stem}_${suffix()}`] : []).filter((c) => !capturesEmail(c, email));
+  for (const candidate of [...candidates, fallback]) {
     if ((await tx.count(User, { usernameKey: usernameKey(candidate) })) === 0) return candidate;
   }
   return `${fallback}_${suffix()}`;

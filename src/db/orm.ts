@@ -8,6 +8,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { ENTITIES } from '../entities';
+import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
 import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
 import { MIGRATIONS } from './migrations';
 
@@ -38,7 +39,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
-    subscribers: [new TokenVersionSubscriber()],
+    subscribers: [new TokenVersionSubscriber(), new MailedLinksSubscriber()],
     migrations: {
       migrationsList: MIGRATIONS,
       transactional: true,

@@ -51,3 +51,11 @@ export const socialAccountEmail = (to: string, username: string, provider: strin
 
 export const emailChangedEmail = (to: string, username: string, newEmail: string) =>
   message(to, 'Your email address was changed', [`Hello ${username},`, `The email address of your account was changed to ${newEmail}.`, 'If it was not you, contact support.']);
+
+export const registrationAttemptEmail = (to: string, username: string) =>
+  message(to, 'Someone tried to register with your email address', [
+    `Hello ${username},`,
+    `Someone just tried to create a new account with ${to}, which already belongs to your account (username ${username}). Nothing about your account changed.`,
+    'If it was you: you already have an account. Sign in with it, or reset your password if you forgot it.',
+    'If it was not you, ignore this email.',
+  ]);

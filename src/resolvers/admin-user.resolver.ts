@@ -7,7 +7,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { User } from '../entities';
 import { AppError, badInput } from '../errors';
-import { emailKey, usernameKey } from '../auth/accounts';
+import { assertUsernameNotForeignEmail, emailKey, usernameKey } from '../auth/accounts';
 import { CreateUserInput, UpdateUserInput } from './types/admin-user.input';
 
 const forbidden = (why: string) => new AppError('FORBIDDEN', why);
@@ -55,8 +55,10 @@ export class AdminUserResolver {
     const privileged = (input.isStaff != null && input.isStaff !== user.isStaff) || (input.isSuperuser != null && input.isSuperuser !== user.isSuperuser);
     if (privileged && !viewer.isSuperuser) throw forbidden('Only superusers can grant or remove isStaff or isSuperuser.');
     services.accounts.validate({ username: input.username ?? user.username, email: input.email ?? null, password: input.password ?? null });
+    if (input.username != null && usernameKey(input.username) !== user.usernameKey) assertUsernameNotForeignEmail(input.username, input.email ?? user.email);
     if (input.username != null) Object.assign(user, { username: input.username, usernameKey: usernameKey(input.username) });
-    if (input.email != null) Object.assign(user, { email: input.email, emailKey: emailKey(input.email) });
+    // A new address is unverified unless staff say otherwise in the same change.
+    if (input.email != null && input.email !== user.email) Object.assign(user, { email: input.email, emailKey: emailKey(input.email), emailVerified: false });
     if (input.password != null) user.password = await services.passwords.hash(input.password);
     for (const key of ['firstName', 'lastName', 'isActive', 'emailVerified', 'isStaff', 'isSuperuser'] as const) {
       if (input[key] != null) (user as unknown as Record<string, unknown>)[key] = input[key];

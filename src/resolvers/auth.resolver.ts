@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { throttleSubject } from '../auth/throttle-subject';
 import { AppError, badInput } from '../errors';
 import { checkAccessClaims } from '../auth/viewer';
-import { sendVerification } from '../auth/account-mail';
+import { registerAccount } from '../auth/registration';
 import { usernameKey } from '../auth/accounts';
 import { authPayload, clearAuthCookies, refreshTokenFrom } from './issue-tokens';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from './types/auth-payload.type';
@@ -23,17 +23,17 @@ const boundedToken = (raw: string): string => {
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => RegisterPayload, { description: 'Creates an account, mails a verification link and (unless verification is mandatory) signs it in.' })
+  @Mutation(() => RegisterPayload, {
+    description:
+      'Creates an account, mails a verification link and (unless verification is mandatory) signs it in. Under mandatory verification an email that already has an account answers like a fresh one and its owner is mailed instead.',
+  })
   async register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
     const { services } = ctx;
     await services.rateLimiter.consume(['register', throttleSubject(ctx.client.ip)]);
-    const user = await services.accounts.create(ctx.em, input);
-    services.logger.info({ event: 'register', userId: user.id }, 'account created');
-    const mode = services.config.account.emailVerification;
-    if (mode !== 'none') await sendVerification(services, ctx.em, user);
-    if (mode === 'mandatory') {
+    const { user, shown } = await registerAccount(services, ctx.em, input);
+    if (services.config.account.emailVerification === 'mandatory') {
       ctx.request.signedIn = user;
-      return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user, emailVerificationRequired: true });
+      return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user: shown, emailVerificationRequired: true });
     }
     const auth = authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
     return Object.assign(new RegisterPayload(), { ...auth, emailVerificationRequired: false });
@@ -44,11 +44,15 @@ export class AuthResolver {
     const { services } = ctx;
     const { rateLimiter, metrics, logger } = services;
     if (username.length > 254 || password.length > 256) throw new AppError('INVALID_CREDENTIALS');
-    // Counted before any hashing; a success gives the attempts back.
-    const account = usernameKey(username.trim());
-    const tickets = await rateLimiter.consume(['loginIp', throttleSubject(ctx.client.ip)], ['loginAccount', account]);
+    // Counted before any hashing; a success gives the attempts back. One
+    // budget per account, whichever of its names is typed (unknown names: per
+    // normalised name), so the username and the email are not two budgets.
+    const tickets = await rateLimiter.consume(['loginIp', throttleSubject(ctx.client.ip)]);
+    const found = await services.accounts.findByLogin(ctx.em, username);
+    const account = found ? `user:${found.id}` : `name:${usernameKey(username.trim())}`;
+    tickets.push(...(await rateLimiter.consume(['loginAccount', account])));
     try {
-      const user = await services.accounts.authenticate(ctx.em, username, password, {
+      const user = await services.accounts.checkPassword(ctx.em, found, password, {
         requireVerifiedEmail: services.config.account.emailVerification === 'mandatory',
       });
       await rateLimiter.refund(tickets);

@@ -13,11 +13,13 @@ import { UpdateMeInput } from './types/update-me.input';
 @Resolver()
 export class MeResolver {
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Mails a new verification link. True also when the email is already verified (nothing is sent).' })
+  @Mutation(() => Boolean, { description: 'Mails a new verification link. True also when the email is already verified (nothing is sent). Limited per account and per address (RATE_LIMITED).' })
   async requestEmailVerification(@Ctx() ctx: Context): Promise<boolean> {
     const user = await ctx.requireViewer();
     if (!user.email) throw badInput('email', 'This account has no email address.');
-    if (!user.emailVerified) await sendVerification(ctx.services, ctx.em, user);
+    if (user.emailVerified) return true;
+    await ctx.services.rateLimiter.consume(['mailUser', String(user.id)], ['mailAddress', emailKey(user.email)]);
+    await sendVerification(ctx.services, ctx.em, user);
     return true;
   }
 
@@ -25,7 +27,7 @@ export class MeResolver {
   async verifyEmail(@Arg('token') token: string, @Ctx() ctx: Context): Promise<User> {
     const { services, em } = ctx;
     if (token.length > 4096) throw badInput('token', 'The token is too long.');
-    const { row, user } = await services.oneTimeTokens.peek(em, token, 'email_verification', (u) => u.emailKey ?? null);
+    const { row, user } = await services.oneTimeTokens.peek(em, token, 'email_verification');
     await services.oneTimeTokens.consume(em, row);
     user.emailVerified = true;
     await em.flush();
@@ -45,7 +47,12 @@ export class MeResolver {
       const email = input.email!;
       await confirmIdentity(ctx, user, input.password);
       services.accounts.validate({ username: user.username, email });
+      // Two mails go out (a link to the new address, a notice to the old): no
+      // bombing anyone with them. Counted per attempt, so the "taken" answer,
+      // which tells that an address has an account, is throttled as well.
+      await services.rateLimiter.consume(['mailUser', String(user.id)]);
       if (await em.count(User, { emailKey: emailKey(email), id: { $ne: user.id } })) throw badInput('email', 'A user with that email already exists.');
+      await services.rateLimiter.consume(['mailAddress', emailKey(email)]);
       Object.assign(user, { email, emailKey: emailKey(email), emailVerified: false });
     }
     try {

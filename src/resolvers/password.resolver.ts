@@ -60,11 +60,13 @@ export class PasswordResolver {
   @Mutation(() => Boolean, { description: 'Sets a new password with a mailed token (single use, expires after PASSWORD_RESET_TIMEOUT); ends all sessions.' })
   async resetPassword(@Args() { token, newPassword }: ResetPasswordArgs, @Ctx() ctx: Context): Promise<boolean> {
     const { services, em } = ctx;
-    const { row, user } = await services.oneTimeTokens.peek(em, token, 'password_reset', (u) => u.password);
+    const { row, user } = await services.oneTimeTokens.peek(em, token, 'password_reset');
     checkNewPassword(user, newPassword); // before using the token up, so a typo does not burn it
     await services.oneTimeTokens.consume(em, row);
     user.password = await services.passwords.hash(newPassword);
-    user.emailVerified = true; // following the mailed link proved the address
+    // The token is bound to the exact address it was mailed to, so following
+    // it proved that address, and only that one, is the user's.
+    user.emailVerified = true;
     await em.flush();
     await services.sessions.revokeAll(em, user.id);
     notifyPasswordChanged(services, user);

@@ -5,6 +5,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Ro
 import type { Context } from '../context';
 import { User } from '../entities';
 import { badInput } from '../errors';
+import { excludePending, visibleUser } from './pending-accounts';
 import { MAX_PAGE_SIZE, UsersArgs } from './types/users.args';
 import { PageInfo, UserConnection, UserEdge, type UserSearch } from './types/user-connection.type';
 
@@ -59,6 +60,7 @@ export class UserResolver {
     const qb = ctx.em.createQueryBuilder(User);
     qb.select([...PAGE_FIELDS]).where({ id: { $gt: afterId } }).orderBy({ id: 'asc' }).limit(first + 1);
     applySearch(qb, userSearch);
+    await excludePending(qb, ctx);
     // type-graphql turns anything that is not `instanceof User` into `new User()`,
     // and the entity constructor runs MikroORM's per-property setters: giving
     // the plain rows User's prototype skips ~20 of those per page.
@@ -81,7 +83,7 @@ export class UserResolver {
   @Query(() => User, { nullable: true })
   async user(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<User | null> {
     if (!/^\d{1,15}$/.test(id)) return null;
-    return ctx.em.findOne(User, { id: Number(id) });
+    return visibleUser(ctx, await ctx.em.findOne(User, { id: Number(id) }));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Visible to the user themself and to staff; null for everyone else.' })
@@ -98,6 +100,7 @@ export class UserConnectionResolver {
   async totalCount(@Root() conn: UserConnection, @Ctx() ctx: Context): Promise<number> {
     const qb = ctx.em.createQueryBuilder(User);
     applySearch(qb, conn.search);
+    await excludePending(qb, ctx);
     return qb.getCount();
   }
 }

@@ -1,0 +1,39 @@
+// Registration. Under ACCOUNT_EMAIL_VERIFICATION=mandatory nothing is signed
+// in, so whether an email already has an account can be kept from the
+// caller: such a registration still makes an account (same checks, same
+// hashing, the username reserved, just without the email), answers as if the
+// email were its own, and the email's owner is told by mail. In the other
+// modes register signs in at once, which cannot be faked: a taken email is
+// refused there (BAD_USER_INPUT on `email`).
+import { wrap } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { User } from '../entities';
+import type { Services } from '../services';
+import { emailKey, type NewAccount } from './accounts';
+import { notifyRegistrationAttempt, sendVerification } from './account-mail';
+
+export interface Registration {
+  /** The account made (managed). */
+  user: User;
+  /** What the answer shows: the account, with the email as typed. */
+  shown: User;
+}
+
+export async function registerAccount(services: Services, em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
+  const { accounts, rateLimiter, logger, config } = services;
+  const mode = config.account.emailVerification;
+  const { user, holder } = mode === 'mandatory' ? await accounts.createHidingTakenEmail(em, input) : { user: await accounts.create(em, input), holder: null };
+  logger.info({ event: 'register', userId: user.id, emailTaken: holder !== null }, 'account created');
+  if (mode === 'none') return { user, shown: user };
+  // Every mail to the address counts toward its budget, but register cannot
+  // say RATE_LIMITED for it (that would tell a taken email apart): over it, the mail is skipped.
+  const mailAllowed = await rateLimiter.allow('mailAddress', emailKey(input.email));
+  if (!holder) {
+    if (mailAllowed) await sendVerification(services, em, user);
+    return { user, shown: user };
+  }
+  if (mailAllowed) notifyRegistrationAttempt(services, holder);
+  // A detached copy, so nothing can ever write the holder's email to this row.
+  const shown = Object.assign(Object.create(User.prototype) as User, wrap(user).toObject(), { email: input.email });
+  return { user, shown };
+}
