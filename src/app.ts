@@ -4,7 +4,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import type pino from 'pino';
@@ -13,6 +12,8 @@ import type { Context } from './context';
 import { openOrm, type Orm } from './db/orm';
 import { createFormatError } from './errors';
 import { operationLabelPlugin } from './http/operation-plugin';
+import { GRAPHIQL_PATH } from './http/graphiql';
+import { noIntrospection } from './http/no-introspection';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { createLogger } from './logger';
 import { createSchema } from './schema';
@@ -53,7 +54,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // index.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-send the signal.
       stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
-      introspection: config.graphql.introspection,
+      // Apollo's own switch would refuse with a message naming its option; ours names GRAPHQL_INTROSPECTION.
+      introspection: true,
+      validationRules: config.graphql.introspection ? [] : [noIntrospection],
       includeStacktraceInErrorResponses: false,
       // Production: no "did you mean …?" suggestions that map the schema for an attacker.
       hideSchemaDetailsFromClientErrors: config.isProduction,
@@ -64,7 +67,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         // No cache hints are used (auth answers are never cacheable), and the
         // plugin hooks every field resolution; the handler sends no-store itself.
         ApolloServerPluginCacheControlDisabled(),
-        config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
+        // Apollo's landing page loads from its CDN; browsers are sent to the self-hosted /graphiql instead (http/server.ts).
+        ApolloServerPluginLandingPageDisabled(),
       ],
     });
     const httpServer = createHttpServer(services, apollo);
@@ -77,7 +81,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
-    logger.info({ url: origin + GRAPHQL_PATH, database: orm.config.get('driver')?.name }, 'authql is listening');
+    const playground = config.graphql.graphiql ? { playground: origin + GRAPHIQL_PATH } : {};
+    logger.info({ url: origin + GRAPHQL_PATH, ...playground, database: orm.config.get('driver')?.name }, 'authql is listening');
     let stopping: Promise<void> | undefined;
     return {
       url: origin + GRAPHQL_PATH,

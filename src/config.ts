@@ -71,7 +71,6 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     },
     graphql: {
       introspection: r.bool('GRAPHQL_INTROSPECTION', !isProduction),
-      landingPage: !isProduction,
       graphiql: r.bool('GRAPHIQL', nodeEnv === 'development'),
       maxBodyBytes: r.int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
       maxDepth: r.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),

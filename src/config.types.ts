@@ -39,7 +39,6 @@ export interface Config {
   };
   readonly graphql: {
     readonly introspection: boolean;
-    readonly landingPage: boolean;
     /** The self-hosted GraphiQL playground at /graphiql. */
     readonly graphiql: boolean;
     readonly maxBodyBytes: number;
