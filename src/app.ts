@@ -39,14 +39,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (config.jwt.secretGenerated) {
     logger.warn(`JWT_SECRET_KEY is not set: using a generated development key stored in ${config.dataDir}. Set JWT_SECRET_KEY before deploying.`);
   }
+  if (config.isProduction && !config.mail.smtpUrl) {
+    logger.warn('SMTP_URL is not set: password-reset and email-verification mails will not be sent. Set SMTP_URL=smtp://user:pass@host:587 (or smtps://).');
+  }
   const orm = await openOrm(config.databaseUrl, {
-    migrate: config.autoMigrate,
+    migrate: false,
     sqliteBusyTimeout: config.sqliteBusyTimeout,
     poolMax: config.databasePoolMax,
-    log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
+    // MikroORM's per-migration chatter is debug; one summary line below is what a person reads.
+    log: (message) => logger.debug({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   try {
+    if (config.autoMigrate) {
+      const applied = await orm.getMigrator().up();
+      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
+    }
     const services = createServices(config, orm, logger, redis);
     const apollo = new ApolloServer<Context>({
       schema: await createSchema(),

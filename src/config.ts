@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { keyProblems } from './auth/keys';
+import { databaseUrlProblems } from './db/database-url';
 import { Reader } from './config-reader';
 import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config.types';
 import { trustProxyProblems } from './http/client-ip';
@@ -53,6 +54,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     autoMigrate: r.bool('AUTO_MIGRATE', true),
     dataDir,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: r.oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     jwt: {
       secretKey: secretKey ?? '',
       secretGenerated,
@@ -149,7 +151,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
-  r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy));
+  r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
