@@ -2,7 +2,7 @@
 // flags (a typo is an error, exit 2, nothing done), socialapp:update, and an
 // interactive createsuperuser on a real pseudo-terminal (util-linux `script`)
 // that asks again after a refused answer.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,7 @@ test('socialapp:update from the shell keeps what it is not told to change', asyn
 
 /** createsuperuser on a pseudo-terminal, answering each prompt as it appears. */
 function interactive(env: NodeJS.ProcessEnv, answers: Array<[prompt: string, answer: string]>): Promise<{ code: number | null; screen: string }> {
+  if (spawnSync('script', ['--version']).error) throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
   const child = spawn('script', ['-qefc', `${process.execPath} ${MANAGE} createsuperuser`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   let next = 0;
