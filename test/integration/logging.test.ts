@@ -1,8 +1,13 @@
 // What the operator reads: one outcome per sign-in, human lines when asked
 // for (LOG_FORMAT=pretty; `auto` picks them in development on a terminal),
 // JSON otherwise, and production's warning about a missing SMTP_URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
+import { ROOT } from '../helpers/process';
 import { startTestServer } from '../helpers/server';
 
 const events = (logs: string[]) => logs.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -51,3 +56,27 @@ test('production without SMTP_URL says at start-up that no mail will be sent; wi
     await withSmtp.stop();
   }
 });
+
+test('development on a terminal: human lines by default, the generated-key warning highlighted, the playground named', async () => {
+  if (spawnSync('script', ['--version']).error) throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
+  const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', DATABASE_URL: 'sqlite::memory:', DATA_DIR: mkdtempSync(join(tmpdir(), 'authql-tty-')) };
+  // `script` gives the server a pseudo-terminal as stdout, as `npm start` in a terminal does.
+  const child = spawn('script', ['-qefc', `${process.execPath} ${join(ROOT, 'dist/src/index.js')}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up line:\n${screen}`)), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      screen += chunk;
+      if (screen.includes('authql is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.stdin.write('\u0003'); // Ctrl-C: the server shuts down as on SIGINT
+  await exited;
+  expect(screen).toMatch(/\u001b\[30;43mWARN \u001b\[0m \u001b\[1mJWT_SECRET_KEY is not set: using a generated development key/);
+  expect(screen).toMatch(/INFO \u001b\[0m authql is listening .*url=http:\/\/127\.0\.0\.1:\d+\/graphql playground=http:\/\/127\.0\.0\.1:\d+\/graphiql/);
+  expect(screen).not.toContain('"level"');
+}, 30_000);
