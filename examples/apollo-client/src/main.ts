@@ -36,7 +36,7 @@ async function main(): Promise<number> {
 
   await client.signIn(username, password);
   const me = await apollo.query({ query: MeDocument, fetchPolicy: 'network-only' });
-  const lifetime = Math.round((session.expiresAt ?? 0) - Date.now() / 1000);
+  const lifetime = session.lifetime ?? 0;
   log('signedIn', { username: me.data.me?.username }, `signed in as ${me.data.me?.username} (the access token lives ${lifetime} s)`);
 
   if (lifetime > maxWait) {
