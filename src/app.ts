@@ -4,7 +4,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import type pino from 'pino';
@@ -13,6 +12,8 @@ import type { Context } from './context';
 import { openOrm, type Orm } from './db/orm';
 import { createFormatError } from './errors';
 import { operationLabelPlugin } from './http/operation-plugin';
+import { GRAPHIQL_PATH } from './http/graphiql';
+import { noIntrospection } from './http/no-introspection';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { listenMetrics, type MetricsListener } from './http/metrics-server';
 import { createLogger } from './logger';
@@ -42,15 +43,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (config.jwt.secretGenerated) {
     logger.warn(`JWT_SECRET_KEY is not set: using a generated development key stored in ${config.dataDir}. Set JWT_SECRET_KEY before deploying.`);
   }
+  if (config.isProduction && !config.mail.smtpUrl) {
+    logger.warn('SMTP_URL is not set: password-reset and email-verification mails will not be sent. Set SMTP_URL=smtp://user:pass@host:587 (or smtps://).');
+  }
   const orm = await openOrm(config.databaseUrl, {
-    migrate: config.autoMigrate,
+    migrate: false,
     sqliteBusyTimeout: config.sqliteBusyTimeout,
     poolMax: config.databasePoolMax,
-    log: (message) => logger.info({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
+    // MikroORM's per-migration chatter is debug; one summary line below is what a person reads.
+    log: (message) => logger.debug({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   let metricsListener: MetricsListener | null = null;
   try {
+    if (config.autoMigrate) {
+      const applied = await orm.getMigrator().up();
+      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
+    }
     const services = createServices(config, orm, logger, redis);
     if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);
     const schema = await createSchema();
@@ -62,7 +71,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       allowBatchedHttpRequests: false,
       // A hash-only request would reach Apollo without the text the query guard costs.
       persistedQueries: false,
-      introspection: config.graphql.introspection,
+      // Apollo's own switch would refuse with a message naming its option; ours names GRAPHQL_INTROSPECTION.
+      introspection: true,
+      validationRules: config.graphql.introspection ? [] : [noIntrospection],
       includeStacktraceInErrorResponses: false,
       // Production: no "did you mean …?" suggestions that map the schema for an attacker.
       hideSchemaDetailsFromClientErrors: config.isProduction,
@@ -73,7 +84,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         // No cache hints are used (auth answers are never cacheable), and the
         // plugin hooks every field resolution; the handler sends no-store itself.
         ApolloServerPluginCacheControlDisabled(),
-        config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
+        // Apollo's landing page loads from its CDN; browsers are sent to the self-hosted /graphiql instead (http/server.ts).
+        ApolloServerPluginLandingPageDisabled(),
       ],
     });
     const httpServer = createHttpServer(services, apollo, schema);
@@ -88,7 +100,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
-    logger.info({ url: origin + GRAPHQL_PATH, database: orm.config.get('driver')?.name }, 'authql is listening');
+    const playground = config.graphql.graphiql ? { playground: origin + GRAPHIQL_PATH } : {};
+    logger.info({ url: origin + GRAPHQL_PATH, ...playground, database: orm.config.get('driver')?.name }, 'authql is listening');
     let stopping: Promise<void> | undefined;
     return {
       url: origin + GRAPHQL_PATH,

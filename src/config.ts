@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { keyProblems } from './auth/keys';
+import { databaseUrlProblems } from './db/database-url';
 import { Reader } from './config-reader';
 import { productionProblems } from './config-production';
 import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config.types';
@@ -55,6 +56,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     autoMigrate: r.bool('AUTO_MIGRATE', true),
     dataDir,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: r.oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     jwt: {
       secretKey: secretKey ?? '',
       secretGenerated,
@@ -73,7 +75,6 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     },
     graphql: {
       introspection: r.bool('GRAPHQL_INTROSPECTION', !isProduction),
-      landingPage: !isProduction,
       graphiql: r.bool('GRAPHIQL', nodeEnv === 'development'),
       maxBodyBytes: r.int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
       maxDepth: r.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
@@ -162,7 +163,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
-  r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy));
+  r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
   r.problems.push(...productionProblems(config, { passwordResetUrl: r.str('PASSWORD_RESET_URL') !== undefined, emailVerificationUrl: r.str('EMAIL_VERIFICATION_URL') !== undefined }));
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');

@@ -19,6 +19,8 @@ export interface Config {
   readonly autoMigrate: boolean;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** auto: human lines in development on a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   readonly jwt: {
     readonly secretKey: string;
     /** True when the key was generated for development rather than configured. */
@@ -39,7 +41,6 @@ export interface Config {
   };
   readonly graphql: {
     readonly introspection: boolean;
-    readonly landingPage: boolean;
     /** The self-hosted GraphiQL playground at /graphiql. */
     readonly graphiql: boolean;
     readonly maxBodyBytes: number;

@@ -87,7 +87,7 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     async requireViewer() {
       const r = await resolve();
       if ('user' in r) return r.user;
-      throw unauthenticated(r.reason);
+      throw unauthenticated(r.reason, auth.kind === 'failed' ? auth.message : undefined);
     },
   };
   return Object.assign(Object.create(lazy) as Context, ctx);

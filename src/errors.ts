@@ -47,8 +47,8 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (reason: AuthFailureReason) =>
-  new AppError('UNAUTHENTICATED', ERROR_CODES.UNAUTHENTICATED, { reason });
+export const unauthenticated = (reason: AuthFailureReason, message: string = ERROR_CODES.UNAUTHENTICATED) =>
+  new AppError('UNAUTHENTICATED', message, { reason });
 
 export const badInput = (field: string, message: string) =>
   new AppError('BAD_USER_INPUT', message, { field });
@@ -82,6 +82,7 @@ export function createFormatError(log: (err: unknown) => void) {
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === 'string' && PASSTHROUGH.has(code)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      if (code === 'BAD_USER_INPUT' && extensions.field === undefined) extensions.field = coercionField(formatted.message);
       return { ...formatted, extensions };
     }
     log(original);
@@ -95,6 +96,22 @@ export function createFormatError(log: (err: unknown) => void) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * graphql-js reports a variable it could not coerce only in its message
+ * (`Variable "$input" got invalid value … at "input.email"; …`, `…; Field
+ * "password" of required type …`): the innermost input field named there,
+ * else the variable, so every BAD_USER_INPUT says which `field` to fix.
+ */
+export function coercionField(message: string): string | null {
+  const variable = /^Variable "\$(\w+)"/.exec(message)?.[1];
+  if (!variable) return null;
+  const inner = /; Field "(\w+)" (?:of required type|is not defined)/.exec(message)?.[1];
+  if (inner) return inner;
+  const at = / at "([^"]+)"/.exec(message)?.[1];
+  const last = at?.replace(/\[\d+\]/g, '').split('.').at(-1);
+  return last || variable;
 }
 
 /** class-validator's report, reduced to our BAD_USER_INPUT with the first offending field. */

@@ -4,10 +4,13 @@
 import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { explainStartupFailure, StartupError } from './startup-errors';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await createApp(config);
+  const app = await createApp(config).catch((err: unknown) => {
+    throw explainStartupFailure(err, config);
+  });
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) return;
@@ -35,7 +38,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
+  // Known failures are one line with the fix; an unknown one keeps its stack.
+  if (err instanceof ConfigError) console.error(err.problems.length === 1 ? `authql cannot start: ${err.problems[0]}.` : err.message);
+  else if (err instanceof StartupError) console.error(err.message);
   else console.error('authql failed to start:', err);
   process.exit(1);
 });

@@ -52,6 +52,12 @@
     el.className = ok ? 'ok' : '';
   }
 
+  /** The server's message is written for people; the code is for programs. */
+  function describe(error) {
+    const retry = error.extensions && error.extensions.retryAfter;
+    return `${error.message}${retry ? ` (try again in ${retry} s)` : ''}`;
+  }
+
   /** A GraphQL call of our own (sign-in, refresh, sign-out), outside GraphiQL's editor. */
   async function call(query, variables) {
     const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -62,7 +68,7 @@
 
   async function signIn(username, password) {
     const r = await call(`mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { ${TOKENS} } }`, { u: username, p: password });
-    if (r.errors) return message(`Sign-in failed: ${r.errors[0].extensions?.code || r.errors[0].message}`);
+    if (r.errors) return message(`Sign-in failed: ${describe(r.errors[0])}`);
     const { token, refreshToken, payload } = r.data.login;
     if (!token) return message('Signed in with cookies (JWT_HIDE_TOKEN_FIELDS): the browser sends them by itself.', true);
     save({ token, refreshToken, username: payload.username, exp: payload.exp });
@@ -76,9 +82,8 @@
       try {
         const r = await call(`mutation ($r: String!) { refreshToken(refreshToken: $r) { ${TOKENS} } }`, { r: session.refreshToken });
         if (r.errors) {
-          const code = r.errors[0].extensions?.code;
           save(null);
-          message(`Signed out: the session ended (${code}). Sign in again.`);
+          message(`Signed out: ${describe(r.errors[0])} Sign in again.`);
           return false;
         }
         const { token, refreshToken, payload } = r.data.refreshToken;

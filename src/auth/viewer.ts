@@ -9,16 +9,17 @@ import type { AccessClaims, JwtService } from './jwt';
 
 export type AuthState =
   | { kind: 'anonymous' }
-  | { kind: 'failed'; reason: AuthFailureReason }
+  | { kind: 'failed'; reason: AuthFailureReason; message?: string }
   | { kind: 'token'; claims: AccessClaims };
 
 export function readAuthorization(header: string | undefined, preferredPrefix: string, jwt: JwtService): AuthState {
   if (header === undefined || header === '') return { kind: 'anonymous' };
   const m = /^(\S+) +(\S+)$/.exec(header.trim());
-  if (!m) return { kind: 'failed', reason: 'TOKEN_INVALID' };
-  const prefix = m[1].toLowerCase();
-  if (prefix !== preferredPrefix.toLowerCase() && prefix !== 'jwt' && prefix !== 'bearer') {
-    return { kind: 'failed', reason: 'TOKEN_INVALID' };
+  const prefixes = [preferredPrefix, 'JWT', 'Bearer'].filter((p, i, all) => all.findIndex((q) => q.toLowerCase() === p.toLowerCase()) === i);
+  if (!m || !prefixes.some((p) => p.toLowerCase() === m[1].toLowerCase())) {
+    // `Token …` (DRF's TokenAuthentication) or a bare token: say what works instead of a bare TOKEN_INVALID.
+    const forms = prefixes.map((p) => `"${p} <token>"`).join(' or ');
+    return { kind: 'failed', reason: 'TOKEN_INVALID', message: `The Authorization header must be ${forms}.` };
   }
   const result = jwt.verify(m[2]);
   return result.ok ? { kind: 'token', claims: result.claims } : { kind: 'failed', reason: result.reason };

@@ -4,10 +4,6 @@ import { describePurge, purgeEnded } from '../auth/cleanup';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 
-export const CLEANUP_USAGE = `  cleanup                                     purge ended sessions, their refresh tokens and used or expired
-                                              one-time tokens older than CLEANUP_RETENTION (what the server sweeps)
-`;
-
 export async function cleanupCommand(orm: Orm, config: Config): Promise<string> {
   return describePurge(await purgeEnded(orm.em.fork(), config.cleanup.retention));
 }

@@ -1,39 +1,56 @@
-// `manage createsuperuser`: Django's command, non-interactive with flags and
-// prompting for what is missing when stdin is a terminal.
+// `manage createsuperuser`: Django's command. Non-interactive with flags;
+// on a terminal it asks for what is missing and, like Django, asks again
+// after a refused answer (a taken username, a weak password, a mismatch)
+// instead of exiting. A flag that is refused ends the command.
 import { AccountService } from '../auth/accounts';
 import { PasswordHasher } from '../auth/passwords';
+import { passwordProblem } from '../auth/password-rules';
 import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
 import { stringFlag, UsageError, type Flags } from './args';
-import { ask } from './prompt';
+import type { Prompter } from './prompt';
 
-export async function createSuperuser(orm: Orm, flags: Flags, interactive: boolean): Promise<string> {
-  const need = async (name: string, question: string, hidden = false): Promise<string> => {
-    const value = stringFlag(flags, name);
-    if (value !== undefined) return value;
-    if (!interactive) throw new UsageError(`--${name} is required when stdin is not a terminal`);
-    return ask(question, { hidden });
-  };
-  const username = await need('username', 'Username: ');
-  const email = await need('email', 'Email address: ');
-  let password = await need('password', 'Password: ', true);
-  if (stringFlag(flags, 'password') === undefined && interactive && password !== (await ask('Password (again): ', { hidden: true }))) {
-    throw new UsageError('The passwords do not match.');
+type Field = 'username' | 'email' | 'password';
+const QUESTIONS: Record<Field, string> = { username: 'Username: ', email: 'Email address: ', password: 'Password: ' };
+
+export const CREATESUPERUSER_OPTIONS = { username: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } as const;
+
+export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter | null): Promise<string> {
+  const given: Partial<Record<Field, string>> = {};
+  for (const field of ['username', 'email', 'password'] as const) {
+    const value = stringFlag(flags, field);
+    if (value !== undefined) given[field] = value;
+    else if (!prompter) throw new UsageError(`--${field} is required when stdin is not a terminal`);
   }
-  try {
-    const user = await new AccountService(new PasswordHasher()).create(orm.em.fork(), {
-      username,
-      email,
-      password,
-      isStaff: true,
-      isSuperuser: true,
-      emailVerified: true,
-    });
-    return `Superuser "${user.username}" created (id ${user.id}).`;
-  } catch (err) {
-    if (err instanceof AppError) throw new UsageError(`${err.extensions.field ?? 'input'}: ${err.message}`);
-    throw err;
-  } finally {
-    password = '';
+  const values = { ...given };
+  const accounts = new AccountService(new PasswordHasher());
+  for (;;) {
+    values.username ??= await prompter!.ask(QUESTIONS.username);
+    values.email ??= await prompter!.ask(QUESTIONS.email);
+    values.password ??= await askPassword(prompter!, values.username, values.email);
+    try {
+      const user = await accounts.create(orm.em.fork(), { username: values.username, email: values.email, password: values.password, isStaff: true, isSuperuser: true, emailVerified: true });
+      return `Superuser "${user.username}" created (id ${user.id}).`;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const field = (err.extensions.field as Field | undefined) ?? 'username';
+      if (!prompter || given[field] !== undefined) throw new UsageError(`${field}: ${err.message}`);
+      prompter.say(`Error: ${err.message}`);
+      delete values[field];
+    }
+  }
+}
+
+/** Asks until two entries match and pass the password rules. */
+async function askPassword(prompter: Prompter, username: string, email: string): Promise<string> {
+  for (;;) {
+    const password = await prompter.ask(QUESTIONS.password, { hidden: true });
+    if (password !== (await prompter.ask('Password (again): ', { hidden: true }))) {
+      prompter.say('Error: the two passwords differ. Try again.');
+      continue;
+    }
+    const problem = passwordProblem(password, [username, email.split('@')[0]]);
+    if (!problem) return password;
+    prompter.say(`Error: ${problem}`);
   }
 }

@@ -9,11 +9,6 @@ import { importDjango, type Progress } from './django/import';
 import { DjangoDataError, describeDatabase, readDjango } from './django/source';
 import { formatSummary } from './django/summary';
 
-export const IMPORT_DJANGO_USAGE = `  import-django --database <sqlite path | postgres://…>
-                                              import users, email addresses, social apps and accounts from a
-                                              Django + allauth database (idempotent; all or nothing)
-`;
-
 export async function importDjangoCommand(orm: Orm, flags: Flags, log: (line: string) => void): Promise<string> {
   const database = stringFlag(flags, 'database');
   if (!database) throw new UsageError('--database is required: a Django SQLite file (path or sqlite:path) or a postgres:// URL');

@@ -1,22 +1,24 @@
-// `manage socialapp:add|list|remove`: provider apps from the shell (where
-// Django's admin did it), through the same rules as createSocialApp
-// (auth/social-apps.ts). The secret is never printed.
-import { createSocialApp, deleteSocialApp, listSocialApps } from '../auth/social-apps';
+// `manage socialapp:add|update|list|remove`: provider apps from the shell
+// (where Django's admin did it), through the same rules as createSocialApp
+// and updateSocialApp (auth/social-apps.ts). The secret is never printed.
+import type { EntityManager } from '@mikro-orm/core';
+import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../auth/social-apps';
 import type { Orm } from '../db/orm';
 import { SocialApp } from '../entities';
 import { SOCIAL_PROVIDERS, parseProvider, type SocialProvider } from '../entities/social-provider';
 import { AppError } from '../errors';
 import { stringFlag, UsageError, type Flags } from './args';
 
-export const SOCIALAPP_USAGE = `  socialapp:add --provider P --name N --client-id C [--extra-client-ids C2,C3] [--secret S] [--key K]
-                                              register a provider app (kakao, facebook, google, apple or naver;
-                                              Kakao: --key is the numeric App ID; Facebook: --client-id is the
-                                              App ID, --secret the App Secret; Google, Apple, Kakao: ID tokens
-                                              may be for --client-id or any of --extra-client-ids)
-  socialapp:list                              list provider apps (secrets are never shown)
-  socialapp:remove --id X | --provider P [--name N]
-                                              remove a provider app
-`;
+const FIELD_OPTIONS = {
+  name: { type: 'string' },
+  'client-id': { type: 'string' },
+  'extra-client-ids': { type: 'string' },
+  secret: { type: 'string' },
+  key: { type: 'string' },
+} as const;
+export const SOCIALAPP_ADD_OPTIONS = { provider: { type: 'string' }, ...FIELD_OPTIONS } as const;
+export const SOCIALAPP_UPDATE_OPTIONS = { id: { type: 'string' }, provider: { type: 'string' }, ...FIELD_OPTIONS } as const;
+export const SOCIALAPP_REMOVE_OPTIONS = { id: { type: 'string' }, provider: { type: 'string' }, name: { type: 'string' } } as const;
 
 export async function socialAppAdd(orm: Orm, flags: Flags): Promise<string> {
   const provider = providerFlag(flags);
@@ -37,8 +39,32 @@ export async function socialAppAdd(orm: Orm, flags: Flags): Promise<string> {
     });
     return `Social app created: ${describe(app)}`;
   } catch (err) {
-    if (err instanceof AppError) throw new UsageError(`${err.extensions.field ?? 'input'}: ${err.message}`);
-    throw err;
+    if (err instanceof AppError && err.extensions.field === 'provider') {
+      throw new UsageError(`provider: ${err.message} Use: npm run manage -- socialapp:update --provider ${provider} [--name N] [--client-id C] …`);
+    }
+    throw refused(err);
+  }
+}
+
+/** Changes the flags given; the others keep their stored value (`--secret ''` clears the secret). */
+export async function socialAppUpdate(orm: Orm, flags: Flags): Promise<string> {
+  const em = orm.em.fork();
+  const app = await findApp(em, flags);
+  const changes = Object.keys(FIELD_OPTIONS).filter((name) => stringFlag(flags, name) !== undefined);
+  if (changes.length === 0) throw new UsageError(`nothing to change: give at least one of ${Object.keys(FIELD_OPTIONS).map((n) => `--${n}`).join(', ')}`);
+  const extra = stringFlag(flags, 'extra-client-ids');
+  try {
+    const updated = await updateSocialApp(em, app.id, {
+      provider: app.provider,
+      name: stringFlag(flags, 'name') ?? app.name,
+      clientId: stringFlag(flags, 'client-id') ?? app.clientId,
+      extraClientIds: extra === undefined ? app.extraClientIds : extra.split(',').filter(Boolean),
+      secret: stringFlag(flags, 'secret') ?? null,
+      key: stringFlag(flags, 'key') ?? app.key ?? null,
+    });
+    return `Social app updated: ${describe(updated ?? app)}`;
+  } catch (err) {
+    throw refused(err);
   }
 }
 
@@ -49,18 +75,29 @@ export async function socialAppList(orm: Orm): Promise<string> {
 
 export async function socialAppRemove(orm: Orm, flags: Flags): Promise<string> {
   const em = orm.em.fork();
+  const app = await findApp(em, flags, stringFlag(flags, 'name'));
+  if (!(await deleteSocialApp(em, app.id))) throw new UsageError('No social app matches.');
+  return `Social app removed: ${describe(app)}`;
+}
+
+/** The app named by --id or --provider (and, to remove, optionally --name). */
+async function findApp(em: EntityManager, flags: Flags, name?: string): Promise<SocialApp> {
   const id = stringFlag(flags, 'id');
   const provider = providerFlag(flags);
-  const name = stringFlag(flags, 'name');
-  if (id === undefined && !provider) throw new UsageError('give --id X, or --provider P (optionally with --name N)');
+  if (id === undefined && !provider) throw new UsageError(`give --id X, or --provider P${name === undefined ? '' : ' (optionally with --name N)'}`);
   if (id !== undefined && !/^\d{1,15}$/.test(id)) throw new UsageError('--id must be a number');
   const app = await em.findOne(SocialApp, {
     ...(id !== undefined ? { id: Number(id) } : {}),
     ...(provider ? { provider } : {}),
     ...(name !== undefined ? { name } : {}),
   });
-  if (!app || !(await deleteSocialApp(em, app.id))) throw new UsageError('No social app matches.');
-  return `Social app removed: ${describe(app)}`;
+  if (!app) throw new UsageError('No social app matches.');
+  return app;
+}
+
+/** A refusal by the rules of auth/social-apps.ts, as `field: message`. */
+function refused(err: unknown): unknown {
+  return err instanceof AppError ? new UsageError(`${err.extensions.field ?? 'input'}: ${err.message}`) : err;
 }
 
 const PROVIDER_HELP = `--provider must be one of ${SOCIAL_PROVIDERS.join(', ')}`;

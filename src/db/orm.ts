@@ -11,18 +11,10 @@ import { ENTITIES } from '../entities';
 import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
 import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
 import { MIGRATIONS } from './migrations';
+import { databaseKind, sqlitePath } from './database-url';
 
+export { databaseKind, databaseUrlProblems, describeDatabaseUrl, sqlitePath, type DatabaseKind } from './database-url';
 export type Orm = MikroORM;
-export type DatabaseKind = 'sqlite' | 'postgresql';
-
-export function databaseKind(url: string): DatabaseKind {
-  return /^postgres(ql)?:\/\//i.test(url) ? 'postgresql' : 'sqlite';
-}
-
-/** `sqlite:/abs/file`, `sqlite::memory:`, `file:x.db` or a bare path. */
-export function sqlitePath(url: string): string {
-  return url.replace(/^(sqlite|file):(\/\/)?/i, '') || ':memory:';
-}
 
 type SqliteConn = { exec(sql: string, cb: (err: Error | null) => void): void };
 

@@ -54,6 +54,7 @@ export class User {
   @Property({ type: 'boolean', default: false })
   isStaff: boolean = false;
 
+  @Field({ description: 'Public, like isStaff: a superuser may also grant or remove staff and superuser rights.' })
   @Property({ type: 'boolean', default: false })
   isSuperuser: boolean = false;
 

@@ -84,6 +84,11 @@ export function createGraphiqlRoute(): (path: string, req: IncomingMessage, res:
   };
 }
 
+/** A browser navigating to a URL (not fetch() or a GraphQL client) asks for HTML first. */
+export function opensInBrowser(req: IncomingMessage): boolean {
+  return req.method === 'GET' && /^\s*text\/html\b/i.test(req.headers.accept ?? '');
+}
+
 /** A file of an installed package (its exports map hides the UMD builds from require.resolve). */
 function packageFile(pkg: string, file: string): string {
   return join(dirname(require.resolve(`${pkg}/package.json`)), file);

@@ -1,6 +1,7 @@
 // Apollo Server 5 on plain node:http: no framework in the hot path. Reads the
 // body with a hard size cap, hands the request to Apollo (which keeps its
-// CSRF prevention) and streams the answer back.
+// CSRF prevention) and streams the answer back, with the status codes of the
+// GraphQL-over-HTTP spec (see requestErrorStatus).
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -90,11 +91,12 @@ export async function handleGraphQL(
   for (const [name, value] of result.headers) res.setHeader(name, value);
   const cookies = opts.setCookies();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
+    res.statusCode = requestErrorStatus(result.status ?? 200, result.headers.get('content-type'), result.body.string);
     res.end(result.body.string);
     return;
   }
+  res.statusCode = result.status ?? 200;
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
 }
@@ -105,5 +107,27 @@ function parseVariables(text: string | null): unknown {
     return text === null ? null : JSON.parse(text);
   } catch {
     return null;
+  }
+}
+
+/** GraphQL's own request errors: the request was well-formed HTTP, the document or its variables were not. */
+const GRAPHQL_REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Apollo answers parse, validation and variable-coercion failures with 400
+ * whatever the client accepts. The GraphQL-over-HTTP spec keeps 4xx for
+ * `application/graphql-response+json` but says a well-formed request answered
+ * as legacy `application/json` SHOULD get 200 (the errors are in the body).
+ * Malformed HTTP (bad JSON, no query, the CSRF check) stays 400.
+ */
+export function requestErrorStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.toLowerCase().startsWith('application/json')) return status;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+    const errors = parsed.errors ?? [];
+    const requestErrors = parsed.data === undefined && errors.length > 0 && errors.every((e) => GRAPHQL_REQUEST_ERRORS.has(String(e.extensions?.code)));
+    return requestErrors ? 200 : status;
+  } catch {
+    return status;
   }
 }

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { applyCors } from './cors';
 import { ERROR_CODES } from '../errors';
 import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
-import { createGraphiqlRoute } from './graphiql';
+import { createGraphiqlRoute, GRAPHIQL_PATH, opensInBrowser } from './graphiql';
 import { handleOpsRoute } from './ops-routes';
 import { GRAPHQL_PATH } from './paths';
 import { createQueryGuard } from './query-limits';
@@ -23,11 +23,17 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
   const { config, logger, metrics } = services;
   const guard = createQueryGuard(config.graphql, schema);
   const graphiql = config.graphql.graphiql ? createGraphiqlRoute() : null;
+  const notFound = `No such path; GraphQL is at ${GRAPHQL_PATH}${graphiql ? ` and the playground at ${GRAPHIQL_PATH}` : ''}.`;
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: { ctx?: Context }): Promise<void> => {
     if (await handleOpsRoute(services, path, req, res)) return;
     if (graphiql?.(path, req, res)) return;
-    if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', `No such path; GraphQL is at ${GRAPHQL_PATH}.`);
+    if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', notFound);
+    // A person opening the endpoint in a browser wants the playground (a query string opens in its editor).
+    if (graphiql && opensInBrowser(req)) {
+      res.writeHead(302, { location: GRAPHIQL_PATH + (req.url ?? '').slice(path.length) }).end();
+      return;
+    }
     if (applyCors(config, req, res)) return;
     // Two Authorization headers are ambiguous (which one did a proxy check?): refuse.
     if ((req.headersDistinct.authorization?.length ?? 0) > 1) {

@@ -57,9 +57,11 @@ export class AuthResolver {
       });
       await rateLimiter.refund(tickets);
       await rateLimiter.clear('loginAccount', account);
+      const payload = authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
+      // Only once the session is stored: a failure above is logged (once) as a failed sign-in.
       metrics.signIns.inc({ method: 'password', outcome: 'success' });
       logger.info({ event: 'login', outcome: 'success', userId: user.id, ip: ctx.client.ip }, 'sign-in succeeded');
-      return authPayload(ctx, await services.sessions.start(ctx.em, user, ctx.client));
+      return payload;
     } catch (err) {
       if (err instanceof AppError && err.code !== 'INVALID_CREDENTIALS') await rateLimiter.refund(tickets);
       metrics.signIns.inc({ method: 'password', outcome: 'failure' });

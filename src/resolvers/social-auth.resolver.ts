@@ -26,9 +26,10 @@ export class SocialAuthResolver {
     try {
       const profile = await socialAuth.verify(ctx.em, provider, token);
       const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
+      const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
+      // Counted once the session is stored, as for password sign-ins.
       metrics.signIns.inc({ method, outcome: 'success' });
       logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
-      const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
       return Object.assign(new SocialLoginPayload(), payload, { socialAccount: account, isNewUser });
     } catch (err) {
       metrics.signIns.inc({ method, outcome: 'failure' });

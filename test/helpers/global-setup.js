@@ -1,9 +1,8 @@
-// Compiles src/ to dist/ once per test run, so tests that spawn the real
-// commands (`manage`, the server process) run the code under test.
-const { execFileSync } = require('node:child_process');
-const { join } = require('node:path');
+// Compiles src/ to dist/ once per test run (skipped when dist/ was built
+// from the current sources), so tests that spawn the real commands
+// (`manage`, the server process) run the code under test.
+const { buildIfStale } = require('../../scripts/build');
 
 module.exports = async () => {
-  const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  buildIfStale();
 };

@@ -1,10 +1,14 @@
-// examples/apollo-client, as a developer would use it: codegen from the
-// committed schema.graphql, a strict type-check (and build), then a run
-// against a live server whose access tokens last two seconds, so the refresh
-// path really happens: three requests fail together with TOKEN_EXPIRED and
-// share one refreshToken call; a revoked session signs the client out.
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// examples/apollo-client, as a developer would use it, with its own packages
+// (examples/apollo-client/node_modules, from its own package-lock.json):
+// codegen from the committed schema.graphql, a strict type-check (and build),
+// then a run against a live server whose access tokens last two seconds, so
+// the refresh path really happens: three requests fail together with
+// TOKEN_EXPIRED and share one refreshToken call; a revoked session signs the
+// client out. Wrong credentials, a server that is not there and long-lived
+// tokens each end in one readable line, without a stack or a long wait.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RefreshToken, Session } from '../../src/entities';
@@ -12,19 +16,31 @@ import { registerUser } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '../..');
-const EXAMPLE = join(ROOT, 'examples/apollo-client');
-const bin = (pkg: string) => join(ROOT, 'node_modules', pkg);
+const EXAMPLE = join(__dirname, '../../examples/apollo-client');
+const bin = (pkg: string) => join(EXAMPLE, 'node_modules', pkg);
 
 let server: TestServer;
 
 beforeAll(async () => {
+  // The example's packages are its own, not the server's. .ci/run installs them;
+  // a fresh clone gets them here, once, from the example's lockfile.
+  if (!existsSync(bin('@graphql-codegen/cli/package.json')) || !existsSync(bin('@apollo/client/package.json'))) {
+    process.stderr.write('examples/apollo-client/node_modules is missing: running `npm ci` there (needs the npm registry)\n');
+    try {
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: EXAMPLE, stdio: 'inherit', timeout: 240_000 });
+    } catch (err) {
+      throw new Error(`could not install examples/apollo-client's packages; run \`npm ci\` in examples/apollo-client yourself (${String(err)})`);
+    }
+  }
   // Two seconds, not one: a token refreshed late in a second would otherwise
   // expire again before the retries reach the server, and the test would flake.
   server = await startTestServer({ JWT_EXPIRATION_DELTA: '2' });
-});
+}, 300_000);
 
-afterAll(() => server.stop());
+afterAll(() => server?.stop());
+
+const example = (env: Record<string, string>, args: string[] = []) =>
+  run(process.execPath, [join(EXAMPLE, 'dist/main.js'), ...args], { env: { ...process.env, AUTHQL_URL: server.url, ...env } });
 
 test('codegen, type-check, and a run that refreshes once for concurrent failures', async () => {
   await run(process.execPath, [bin('@graphql-codegen/cli/esm/bin.js'), '--config', 'codegen.ts'], { cwd: EXAMPLE });
@@ -33,9 +49,7 @@ test('codegen, type-check, and a run that refreshes once for concurrent failures
 
   const alice = await registerUser(server, { username: 'alice' });
   await registerUser(server, { username: 'bob' });
-  const { stdout } = await run(process.execPath, [join(EXAMPLE, 'dist/main.js')], {
-    env: { ...process.env, AUTHQL_URL: server.url, AUTHQL_USERNAME: 'alice', AUTHQL_PASSWORD: alice.password },
-  });
+  const { stdout } = await example({ AUTHQL_USERNAME: 'alice', AUTHQL_PASSWORD: alice.password }, ['--json']);
   const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
   const find = (event: string) => events.find((e) => e.event === event);
 
@@ -51,4 +65,34 @@ test('codegen, type-check, and a run that refreshes once for concurrent failures
   const [session] = await em.find(Session, { user: Number(alice.user.id) }, { orderBy: { createdAt: 'desc' }, limit: 1 });
   expect(await em.count(RefreshToken, { session })).toBe(2);
   expect(session.revokedAt).toBeInstanceOf(Date);
+
+  // Without --json: sentences for a person.
+  const human = await example({ AUTHQL_USERNAME: 'alice', AUTHQL_PASSWORD: alice.password });
+  expect(human.stdout).toContain('three queries at once after expiry: 1 refresh, 3 retries, totalCount 2, 2, 2');
 }, 120_000);
+
+test('failures are one line and a non-zero exit; long-lived tokens skip the waits instead of taking minutes', async () => {
+  const carol = await registerUser(server, { username: 'carol' });
+  const failure = (env: Record<string, string>) => example(env).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+
+  expect(await failure({ AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: 'not-her-password' })).toMatchObject({
+    code: 1,
+    stderr: 'authql refused: Unable to sign in with the provided credentials. (INVALID_CREDENTIALS)\n',
+  });
+  const closed = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  expect(await failure({ AUTHQL_URL: `http://127.0.0.1:${closed}/graphql`, AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: 'x' })).toMatchObject({
+    code: 1,
+    stderr: `cannot reach authql at http://127.0.0.1:${closed}/graphql (ECONNREFUSED): start it (npm start at the repository root) or set AUTHQL_URL.\n`,
+  });
+  expect(await failure({ AUTHQL_USERNAME: '' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Set AUTHQL_USERNAME and AUTHQL_PASSWORD/) });
+
+  const started = Date.now();
+  const { stdout } = await example({ AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: carol.password, AUTHQL_MAX_WAIT: '1' });
+  expect(stdout).toMatch(/longer than AUTHQL_MAX_WAIT=1: skipped the refresh steps\. Start authql with JWT_EXPIRATION_DELTA=5/);
+  expect(Date.now() - started).toBeLessThan(4000); // a run that waited would take two token lifetimes and more
+}, 60_000);

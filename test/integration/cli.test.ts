@@ -51,8 +51,9 @@ test('migrate, then createsuperuser, and the superuser can sign in as staff', as
 });
 
 test('unknown commands print the usage and fail', async () => {
+  // Exit 2: the command line is wrong (exit 1 is a command that ran and refused).
   await expect(run(process.execPath, [MANAGE, 'frobnicate'], { env: { ...process.env, DATABASE_URL: 'sqlite::memory:' } })).rejects.toMatchObject({
-    code: 1,
+    code: 2,
     stderr: expect.stringContaining('Usage: npm run manage'),
   });
 });

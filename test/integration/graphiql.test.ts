@@ -1,4 +1,5 @@
-// The GraphiQL playground at /graphiql in a real headless Chromium: sign in,
+// The GraphiQL playground at /graphiql in a real headless Chromium: reached
+// from /graphql, a refused sign-in shown in words, then sign in,
 // run `users`, see the answer; the token refreshes by itself and sign-out
 // forgets it; every request the page makes goes to our own server; a
 // screenshot is kept as a CI artifact.
@@ -46,15 +47,23 @@ test('sign in, run users, refresh, sign out, all served from 127.0.0.1', async (
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
 
-  const res = await page.goto(`${server.app.origin}/graphiql?query=${encodeURIComponent(USERS)}`);
+  // Opening the GraphQL endpoint itself lands on the playground, the query in its editor.
+  const res = await page.goto(`${server.app.origin}/graphql?query=${encodeURIComponent(USERS)}`);
   expect(res?.status()).toBe(200);
+  expect(page.url()).toBe(`${server.app.origin}/graphiql?query=${encodeURIComponent(USERS)}`);
   expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
   await page.waitForSelector('.graphiql-container .graphiql-execute-button');
 
   // Anonymous: the protected list is refused.
   expect(await run(page, 'UNAUTHENTICATED')).toContain('MISSING_TOKEN');
 
+  // A refused sign-in shows the server's sentence, not its code.
   await page.fill('#username', 'alice');
+  await page.fill('#password', 'not the password');
+  await page.click('#sign-in button[type=submit]');
+  await page.locator('#auth-message', { hasText: 'Unable to sign in with the provided credentials.' }).waitFor({ timeout: 10_000 });
+  expect(await page.textContent('#auth-message')).not.toContain('INVALID_CREDENTIALS');
+
   await page.fill('#password', GOOD_PASSWORD);
   await page.click('#sign-in button[type=submit]');
   await page.waitForSelector('#signed-in:not([hidden])');

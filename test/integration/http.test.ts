@@ -89,10 +89,11 @@ describe('production', () => {
   });
 });
 
-test('development serves the landing page and introspection', async () => {
+test('development sends browsers to the self-hosted playground and serves introspection', async () => {
   const dev = await startTestServer({ NODE_ENV: 'development' });
   try {
     const res = await fetch(dev.url, { headers: { accept: 'text/html' } });
+    expect(res.url).toBe(`${dev.app.origin}/graphiql`);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect((await dev.gql('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
   } finally {

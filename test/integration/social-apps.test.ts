@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags, UsageError } from '../../src/cli/args';
-import { socialAppAdd, socialAppList, socialAppRemove } from '../../src/cli/socialapp';
+import { SOCIALAPP_UPDATE_OPTIONS, socialAppAdd, socialAppList, socialAppRemove, socialAppUpdate } from '../../src/cli/socialapp';
 import { openOrm, type Orm } from '../../src/db/orm';
-import { SocialApp, User } from '../../src/entities';
+import { SocialApp, SocialProvider, User } from '../../src/entities';
 import { FACEBOOK_APP } from '../helpers/fake-facebook';
 import { KAKAO_APP_ID } from '../helpers/fake-kakao';
 import { registerUser } from '../helpers/fixtures';
@@ -126,7 +126,8 @@ describe('over GraphQL', () => {
 describe('the CLI commands', () => {
   let dir: string;
   let orm: Orm;
-  const run = (argv: string[]) => parseFlags(argv).flags;
+  // Every socialapp flag (update's set is the widest); strict, as manage parses them.
+  const run = (argv: string[]) => parseFlags('socialapp', argv, SOCIALAPP_UPDATE_OPTIONS).flags;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'authql-socialapp-'));
@@ -173,5 +174,19 @@ describe('the CLI commands', () => {
     await expect(socialAppAdd(orm, run(['--provider', 'kakao', '--name', 'K2', '--client-id', 'c', '--key', '2']))).rejects.toThrow(/^provider: An app for this provider already exists/);
     await expect(socialAppRemove(orm, run([]))).rejects.toThrow(/give --id X, or --provider P/);
     await expect(socialAppRemove(orm, run(['--id', 'x']))).rejects.toThrow('--id must be a number');
+  });
+
+  test('update changes only the flags given, through the same rules as updateSocialApp', async () => {
+    await socialAppAdd(orm, run(['--provider', 'facebook', '--name', 'FB', '--client-id', '777', '--secret', 'fb-secret-1']));
+    await expect(socialAppAdd(orm, run(['--provider', 'facebook', '--name', 'FB2', '--client-id', '778', '--secret', 's']))).rejects.toThrow(
+      'Use: npm run manage -- socialapp:update --provider facebook',
+    );
+    expect(await socialAppUpdate(orm, run(['--provider', 'facebook', '--name', 'Facebook app']))).toMatch(/^Social app updated: #\d+ facebook "Facebook app" client-id=777 secret=set$/);
+    const stored = await orm.em.fork().findOneOrFail(SocialApp, { provider: SocialProvider.FACEBOOK });
+    expect(stored.secret).toBe('fb-secret-1');
+    await expect(socialAppUpdate(orm, run(['--provider', 'facebook', '--secret', '']))).rejects.toThrow(/^secret: Facebook needs the App Secret/);
+    await expect(socialAppUpdate(orm, run(['--provider', 'facebook']))).rejects.toThrow(/^nothing to change: give at least one of --name/);
+    await expect(socialAppUpdate(orm, run(['--provider', 'naver', '--name', 'N']))).rejects.toThrow('No social app matches.');
+    expect(await socialAppUpdate(orm, run(['--id', String(stored.id), '--extra-client-ids', 'a,b']))).toContain('extra-client-ids=a,b');
   });
 });

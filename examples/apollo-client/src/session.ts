@@ -20,9 +20,18 @@ export class Session {
 
   /** Seconds since the epoch at which the access token expires (read from the JWT, for display only). */
   get expiresAt(): number | null {
+    return this.claims()?.exp ?? null;
+  }
+
+  /** How long the server's access tokens live, in seconds (exp − iat; the server's JWT_EXPIRATION_DELTA). */
+  get lifetime(): number | null {
+    const claims = this.claims();
+    return claims?.exp !== undefined && claims.iat !== undefined ? claims.exp - claims.iat : null;
+  }
+
+  private claims(): { exp?: number; iat?: number } | null {
     if (!this.tokens) return null;
-    const claims = JSON.parse(Buffer.from(this.tokens.token.split('.')[1], 'base64url').toString('utf8')) as { exp?: number };
-    return claims.exp ?? null;
+    return JSON.parse(Buffer.from(this.tokens.token.split('.')[1], 'base64url').toString('utf8')) as { exp?: number; iat?: number };
   }
 
   set(tokens: Tokens): void {
