@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const jwt = require('jsonwebtoken');
 const { verify: argonVerify } = require('@node-rs/argon2');
-const opaque = require('../dist/src/auth/opaque-token');
+const opaque = require('../dist/src/sessions/opaque-token');
 const { openDatabase } = require('./database');
 
 const env = process.env;

@@ -6,8 +6,8 @@
 // src/auth/opaque-token.ts stores them.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { PasswordHasher } = require('../dist/src/auth/passwords');
-const { formatToken, hashSecret, newOpaqueToken, newTokenId } = require('../dist/src/auth/opaque-token');
+const { PasswordHasher } = require('../dist/src/accounts/passwords');
+const { formatToken, hashSecret, newOpaqueToken, newTokenId } = require('../dist/src/sessions/opaque-token');
 const { openDatabase } = require('./database');
 
 const PASSWORD = 'bench-otter-trampoline-42';

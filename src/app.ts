@@ -8,17 +8,17 @@ import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
-import type { Context } from './context';
+import type { Context } from './graphql/context';
 import { openOrm, type Orm } from './db/orm';
 import { createFormatError } from './errors';
-import { operationLabelPlugin } from './http/operation-plugin';
+import { operationLabelPlugin } from './graphql/operation-plugin';
 import { GRAPHIQL_PATH } from './http/graphiql';
-import { noIntrospection } from './http/no-introspection';
+import { noIntrospection } from './graphql/no-introspection';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { listenMetrics, type MetricsListener } from './http/metrics-server';
 import { createLogger } from './logger';
-import { createSchema } from './schema';
-import { Sweeper } from './auth/cleanup';
+import { createSchema } from './graphql/schema';
+import { Sweeper } from './sessions/cleanup';
 import { createServices, type Services } from './services';
 
 export interface App {

@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { keyProblems } from './auth/keys';
+import { keyProblems } from './sessions/keys';
 import { databaseUrlProblems } from './db/database-url';
-import { Reader } from './config-reader';
-import { productionProblems } from './config-production';
-import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config.types';
+import { Reader } from './config/reader';
+import { productionProblems } from './config/production';
+import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config/types';
 import { trustProxyProblems } from './http/client-ip';
 
-export * from './config.types';
+export * from './config/types';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,6 +1,6 @@
 // `manage cleanup`: one sweep of ended sessions and spent tokens (see
 // auth/cleanup.ts), for a cron job when the servers run with CLEANUP_INTERVAL=0.
-import { describePurge, purgeEnded } from '../auth/cleanup';
+import { describePurge, purgeEnded } from '../sessions/cleanup';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 

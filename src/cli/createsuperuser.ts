@@ -2,9 +2,9 @@
 // on a terminal it asks for what is missing and, like Django, asks again
 // after a refused answer (a taken username, a weak password, a mismatch)
 // instead of exiting. A flag that is refused ends the command.
-import { AccountService } from '../auth/accounts';
-import { PasswordHasher } from '../auth/passwords';
-import { passwordProblem } from '../auth/password-rules';
+import { AccountService } from '../accounts/accounts';
+import { PasswordHasher } from '../accounts/passwords';
+import { passwordProblem } from '../accounts/password-rules';
 import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
 import { stringFlag, UsageError, type Flags } from './args';

@@ -2,7 +2,7 @@
 // fails (exit 1) when the committed file differs from what the code prints.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { schemaText } from '../schema';
+import { schemaText } from '../graphql/schema';
 
 async function main(): Promise<void> {
   const file = resolve(__dirname, '../../../schema.graphql');

@@ -2,10 +2,10 @@
 // (where Django's admin did it), through the same rules as createSocialApp
 // and updateSocialApp (auth/social-apps.ts). The secret is never printed.
 import type { EntityManager } from '@mikro-orm/core';
-import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../auth/social-apps';
+import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../social/social-apps';
 import type { Orm } from '../db/orm';
 import { SocialApp } from '../entities';
-import { SOCIAL_PROVIDERS, parseProvider, type SocialProvider } from '../entities/social-provider';
+import { SOCIAL_PROVIDERS, parseProvider, type SocialProvider } from '../social/providers/provider-id';
 import { AppError } from '../errors';
 import { stringFlag, UsageError, type Flags } from './args';
 

@@ -8,5 +8,5 @@ import { User } from './user.entity';
 
 export type { OneTimePurpose } from './one-time-token.entity';
 export { DjangoUser, OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
-export { SocialProvider } from './social-provider';
+export { SocialProvider } from '../social/providers/provider-id';
 export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser];

@@ -4,7 +4,7 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { SocialProvider } from './social-provider';
+import { SocialProvider } from '../social/providers/provider-id';
 import { User } from './user.entity';
 
 @ObjectType()

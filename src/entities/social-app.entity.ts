@@ -4,7 +4,7 @@
 // the API only says whether one is set.
 import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { SocialProvider } from './social-provider';
+import { SocialProvider } from '../social/providers/provider-id';
 
 @ObjectType()
 @Entity({ tableName: 'social_apps' })

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import { sendError } from './graphql-handler';
-import { isHttpsOrLoopback } from './loopback';
+import { isHttpsOrLoopback } from '../net/loopback';
 
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 

@@ -6,7 +6,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode, RequestErrorCode } from '../errors';
-import type { Context } from '../context';
+import type { Context } from '../graphql/context';
 
 export class BodyTooLargeError extends Error {}
 

@@ -20,7 +20,7 @@ import {
   type GraphQLNamedType,
   type ValueNode,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from '../resolvers/types/users.args';
+import { MAX_PAGE_SIZE } from '../graphql/types/users.args';
 
 export const COST = {
   /** Every selected field, once per item it is resolved for. */

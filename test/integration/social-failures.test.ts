@@ -3,7 +3,7 @@
 // no provider token or secret reaches the logs.
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { appsecretProof } from '../../src/providers/facebook';
+import { appsecretProof } from '../../src/social/providers/facebook';
 import { FACEBOOK_APP } from '../helpers/fake-facebook';
 import type { FakeMode } from '../helpers/fake-http';
 import { firstError, startTestServer } from '../helpers/server';

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { usernameKey } from '../../src/auth/accounts';
+import { usernameKey } from '../../src/accounts/accounts';
 import { User } from '../../src/entities';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { createDjangoDatabase, djangoPbkdf2, insertUser } from '../helpers/django';

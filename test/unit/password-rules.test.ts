@@ -1,4 +1,4 @@
-import { passwordProblem, similarity } from '../../src/auth/password-rules';
+import { passwordProblem, similarity } from '../../src/accounts/password-rules';
 
 test('similarity matches Python difflib.SequenceMatcher.ratio', () => {
   // Reference values computed with difflib.

@@ -4,12 +4,12 @@
 // again, so a second run changes nothing; any conflict or broken reference
 // throws and rolls everything back; no row is half-written.
 import type { EntityManager } from '@mikro-orm/core';
-import { djangoHashKind } from '../../auth/django-hashers';
-import { emailKey, usernameKey } from '../../auth/accounts';
-import { PasswordHasher } from '../../auth/passwords';
+import { djangoHashKind } from '../../accounts/django-hashers';
+import { emailKey, usernameKey } from '../../accounts/accounts';
+import { PasswordHasher } from '../../accounts/passwords';
 import type { Orm } from '../../db/orm';
 import { DjangoUser, SocialAccount, SocialApp, User } from '../../entities';
-import { parseProvider, SocialProvider } from '../../entities/social-provider';
+import { parseProvider, SocialProvider } from '../../social/providers/provider-id';
 import { DjangoDataError, type DjangoData, type DjangoUserRow } from './source';
 import { emptySummary, type ImportSummary } from './summary';
 

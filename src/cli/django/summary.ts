@@ -1,5 +1,5 @@
 // What `manage import-django` did, counted as it goes and printed at the end.
-import { describeCaps } from '../../auth/django-hashers';
+import { describeCaps } from '../../accounts/django-hashers';
 
 export interface ImportSummary {
   users: { created: number; existing: number };

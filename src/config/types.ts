@@ -1,0 +1,131 @@
+// The shape of authql's configuration. Only config.ts fills it (from the
+// environment); everything else receives it from createApp.
+import type { RateRule } from './reader';
+
+export type Env = Record<string, string | undefined>;
+export type NodeEnv = 'development' | 'test' | 'production';
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'EdDSA'] as const;
+export type { RateRule };
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** PostgreSQL connections per process (SQLite always uses one). */
+  readonly databasePoolMax: number;
+  readonly autoMigrate: boolean;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  /** auto: human lines in development on a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
+  readonly jwt: {
+    readonly secretKey: string;
+    /** True when the key was generated for development rather than configured. */
+    readonly secretGenerated: boolean;
+    readonly algorithm: JwtAlgorithm;
+    /** PEM texts (read from a file when the variable names one). */
+    readonly privateKey?: string;
+    readonly publicKey?: string;
+    readonly previousPublicKeys: readonly string[];
+    readonly expirationDelta: number;
+    readonly allowRefresh: boolean;
+    readonly refreshExpirationDelta: number;
+    readonly refreshReuseInterval: number;
+    readonly authHeaderPrefix: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+    readonly leeway: number;
+  };
+  readonly graphql: {
+    readonly introspection: boolean;
+    /** The self-hosted GraphiQL playground at /graphiql. */
+    readonly graphiql: boolean;
+    readonly maxBodyBytes: number;
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxTokens: number;
+    readonly maxSelectionFields: number;
+    /** Upper bound on fields the document can resolve, fragments expanded. */
+    readonly maxCost: number;
+  };
+  /** Attempts per window; null when a rule is switched off. */
+  readonly rateLimits: {
+    readonly loginAccount: RateRule | null;
+    readonly loginIp: RateRule | null;
+    readonly register: RateRule | null;
+    readonly passwordResetIp: RateRule | null;
+    readonly passwordResetEmail: RateRule | null;
+    readonly social: RateRule | null;
+    readonly refresh: RateRule | null;
+    /** Wrong current passwords per user (changePassword, updateMe, deleteMe, connectSocialAccount). */
+    readonly reauth: RateRule | null;
+    /** Verification resends and email changes per account. */
+    readonly mailUser: RateRule | null;
+    /** Account mails (verification links, registration notices) per recipient address. */
+    readonly mailAddress: RateRule | null;
+  };
+  readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
+  /** Proxies (IPs, CIDRs, or `loopback`) whose X-Forwarded-For is believed. */
+  readonly trustProxy: readonly string[];
+  readonly metricsToken?: string;
+  /** When set, /metrics is served only on this port of 127.0.0.1 (0 picks a free one), not on PORT. */
+  readonly metricsPort?: number;
+  readonly shutdownTimeout: number;
+  /** Seconds SQLite waits on a lock before the request fails as SERVICE_UNAVAILABLE. */
+  readonly sqliteBusyTimeout: number;
+  /** Password hashes (native or imported) computed at once; the rest wait their turn. */
+  readonly passwordHashConcurrency: number;
+  readonly cleanup: {
+    /** Seconds between sweeps of ended sessions and spent tokens; 0: never (run `manage cleanup` instead). */
+    readonly interval: number;
+    /** Seconds an ended session or spent one-time token is kept before it is purged. */
+    readonly retention: number;
+  };
+  readonly account: {
+    /** none: never asked; optional: asked, not required; mandatory: login refused until verified. */
+    readonly emailVerification: 'none' | 'optional' | 'mandatory';
+    readonly passwordResetTimeout: number;
+    readonly emailVerificationTimeout: number;
+    /** Link templates; `{token}` is replaced by the URL-encoded token. */
+    readonly passwordResetUrl: string;
+    readonly emailVerificationUrl: string;
+  };
+  readonly mail: {
+    /** smtp(s)://user:pass@host:port; unset → messages go to the log (development) or nowhere. */
+    readonly smtpUrl?: string;
+    readonly from: string;
+  };
+  readonly cookie: {
+    readonly enabled: boolean;
+    readonly hideTokenFields: boolean;
+    readonly secure: boolean;
+    readonly sameSite: 'Lax' | 'Strict' | 'None';
+    readonly accessName: string;
+    readonly refreshName: string;
+    readonly domain?: string;
+  };
+  /** Browser origins allowed to call with credentials (CORS allow-list). */
+  readonly corsOrigins: readonly string[];
+  readonly social: {
+    /** Base URLs without a trailing slash; tests point them at loopback fakes. */
+    readonly kakaoApiUrl: string;
+    readonly facebookGraphUrl: string;
+    readonly naverApiUrl: string;
+    /** Where Google, Apple and Kakao publish the keys that sign their ID tokens. */
+    readonly googleJwksUrl: string;
+    readonly appleJwksUrl: string;
+    readonly kakaoJwksUrl: string;
+    /** Seconds fetched ID-token keys are trusted before they are fetched again. */
+    readonly jwksCacheTtl: number;
+    /** Seconds between two key refetches of one provider for an unknown kid (and after a failed fetch). */
+    readonly jwksMinRefetchInterval: number;
+    /** Seconds one provider verification may take in total, retries included. */
+    readonly httpTimeout: number;
+    /** Link a new social identity to the local account with the same email (both verified). */
+    readonly connectByEmail: boolean;
+  };
+}

@@ -1,0 +1,15 @@
+// type-graphql's @Authorized(): a signed-in, active user, and staff for
+// @Authorized('STAFF'). Failures throw catalogue errors so the client learns
+// why (the UNAUTHENTICATED reason tells an Apollo link whether to refresh).
+import type { AuthChecker } from 'type-graphql';
+import type { Context } from './context';
+import { AppError } from '../errors';
+
+export type Role = 'STAFF' | 'SUPERUSER';
+
+export const authChecker: AuthChecker<Context, Role> = async ({ context }, roles) => {
+  const viewer = await context.requireViewer();
+  if (roles.includes('SUPERUSER') && !viewer.isSuperuser) throw new AppError('FORBIDDEN');
+  if (roles.includes('STAFF') && !viewer.isStaff && !viewer.isSuperuser) throw new AppError('FORBIDDEN');
+  return true;
+};

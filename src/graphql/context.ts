@@ -1,0 +1,94 @@
+// Per-request context: a fresh EntityManager fork, the caller's auth state,
+// client metadata and the app's services. The viewer is loaded lazily and
+// at most once per request.
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { IncomingMessage } from 'node:http';
+import type { Services } from '../services';
+import { loadViewer, readAuthorization, type AuthState } from '../sessions/access';
+import type { User } from '../entities';
+import { unauthenticated, type AuthFailureReason } from '../errors';
+import type { ClientMeta } from '../sessions/sessions';
+import { parseCookies } from '../http/cookies';
+
+export interface Context {
+  em: SqlEntityManager;
+  services: Services;
+  auth: AuthState;
+  client: ClientMeta;
+  /** Request cookies; only read in cookie mode (JWT_COOKIE=true). */
+  cookies: Record<string, string>;
+  /**
+   * What the request learns while it runs. A nested object on purpose:
+   * Apollo shallow-copies the context, and this must be shared with the
+   * HTTP layer that logs and answers after execution.
+   */
+  request: RequestState;
+  /** The viewer's id if it has been loaded during this request (for logs). */
+  viewerId(): number | null;
+  /** The signed-in user, or null for anonymous and failed authentication. */
+  viewer(): Promise<User | null>;
+  /** The signed-in user, or UNAUTHENTICATED with the reason. */
+  requireViewer(): Promise<User>;
+}
+
+export interface RequestState {
+  /** Set-Cookie values the HTTP layer adds to the response. */
+  responseCookies: string[];
+  /**
+   * Set when this request itself signed someone in (login, register,
+   * refresh): that user may see their own private fields in the answer.
+   */
+  signedIn: User | null;
+  /** `query:users`-style label of the operation, once Apollo resolved it (logs, metrics). */
+  operation?: string;
+}
+
+export function createContext(services: Services, req: IncomingMessage, clientIp: string | null): Context {
+  const { config, jwt } = services;
+  const cookies = config.cookie.enabled ? parseCookies(req.headers.cookie) : {};
+  // The header wins; the access cookie is the fallback for browser apps.
+  const cookieToken = cookies[config.cookie.accessName];
+  const header = req.headers.authorization ?? (cookieToken ? `${config.jwt.authHeaderPrefix} ${cookieToken}` : undefined);
+  const auth = readAuthorization(header, config.jwt.authHeaderPrefix, jwt);
+  // Forked on first use (verifyToken, for one, never needs a unit of work). The
+  // getter sits on the prototype because Apollo shallow-copies the context
+  // with that prototype kept: an own getter would be read, and so forked, at copy time.
+  let forked: SqlEntityManager | undefined;
+  const lazy = {
+    get em(): SqlEntityManager {
+      return (forked ??= services.orm.em.fork() as SqlEntityManager);
+    },
+  };
+  let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
+  let loadedUser: User | null = null;
+  const resolve = () => {
+    if (auth.kind === 'anonymous') return Promise.resolve({ reason: 'MISSING_TOKEN' as const });
+    if (auth.kind === 'failed') return Promise.resolve({ reason: auth.reason });
+    loaded ??= loadViewer(lazy.em, auth.claims).then((r) => {
+      if ('user' in r) loadedUser = r.user;
+      return r;
+    });
+    return loaded;
+  };
+  const ctx: Omit<Context, 'em'> = {
+    services,
+    auth,
+    client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
+    cookies,
+    request: { responseCookies: [], signedIn: null },
+    viewerId() {
+      return (this.request.signedIn ?? loadedUser)?.id ?? null;
+    },
+    async viewer() {
+      if (this.request.signedIn) return this.request.signedIn;
+      const r = await resolve();
+      return 'user' in r ? r.user : null;
+    },
+    async requireViewer() {
+      const r = await resolve();
+      if ('user' in r) return r.user;
+      throw unauthenticated(r.reason, auth.kind === 'failed' ? auth.message : undefined);
+    },
+  };
+  return Object.assign(Object.create(lazy) as Context, ctx);
+}

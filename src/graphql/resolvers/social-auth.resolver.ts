@@ -1,0 +1,80 @@
+// socialLogin, connectSocialAccount, disconnectSocialAccount and
+// User.socialAccounts: a provider access or ID token from the mobile app in,
+// our tokens (or a linked account) out. The provider is asked first, so nothing
+// is written unless it vouched for the token.
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { throttleSubject } from '../../throttle/client-subject';
+import { SocialAccount, User } from '../../entities';
+import { AppError } from '../../errors';
+import { notifySocialAccount } from '../../accounts/account-mail';
+import { confirmIdentity } from '../../accounts/reauth';
+import { authPayload } from '../payload';
+import { ConnectSocialArgs } from '../types/connect-social.args';
+import { SocialLoginPayload } from '../types/social-login-payload.type';
+import { SocialTokenArgs } from '../types/social-token.args';
+
+@Resolver()
+export class SocialAuthResolver {
+  @Mutation(() => SocialLoginPayload, {
+    description: 'Exchanges a provider token for our tokens (Kakao: accessToken or idToken; Google, Apple: idToken; Facebook, Naver: accessToken); the first sign-in creates the user.',
+  })
+  async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
+    const { socialAuth, socialAccounts, sessions, logger, metrics, rateLimiter } = ctx.services;
+    await rateLimiter.consume(['social', throttleSubject(ctx.client.ip)]);
+    const method = `social:${provider}`;
+    try {
+      const profile = await socialAuth.verify(ctx.em, provider, token);
+      const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
+      const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
+      // Counted once the session is stored, as for password sign-ins.
+      metrics.signIns.inc({ method, outcome: 'success' });
+      logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
+      return Object.assign(new SocialLoginPayload(), payload, { socialAccount: account, isNewUser });
+    } catch (err) {
+      metrics.signIns.inc({ method, outcome: 'failure' });
+      if (err instanceof AppError) logger.info({ event: 'social_login', outcome: 'failure', provider, code: err.code, ip: ctx.client.ip }, 'social sign-in failed');
+      throw err;
+    }
+  }
+
+  @Authorized()
+  @Mutation(() => SocialAccount, {
+    description: 'Links a provider account to the signed-in user, after confirming identity as updateMe does (`password`, or a recent sign-in). The account is mailed a notice.',
+  })
+  async connectSocialAccount(@Args() { provider, password, ...token }: ConnectSocialArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
+    const viewer = await ctx.requireViewer();
+    // Before the provider is asked: a wrong password costs no provider call and no single-use ID token.
+    await confirmIdentity(ctx, viewer, password);
+    const profile = await ctx.services.socialAuth.verify(ctx.em, provider, token);
+    const field = token.idToken != null ? 'idToken' : 'accessToken';
+    const { account, created } = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile, field);
+    if (created) {
+      notifySocialAccount(ctx.services, viewer, provider, 'connected');
+      ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
+    }
+    return account;
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Unlinks one of the signed-in user's provider accounts; false when it is not theirs. Refused when it is their last way to sign in." })
+  async disconnectSocialAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const viewer = await ctx.requireViewer();
+    if (!/^\d{1,15}$/.test(id)) return false;
+    const removed = await ctx.services.socialAccounts.disconnect(ctx.em, viewer.id, Number(id));
+    if (!removed) return false;
+    notifySocialAccount(ctx.services, viewer, removed.provider, 'disconnected');
+    ctx.services.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
+    return true;
+  }
+}
+
+@Resolver(() => User)
+export class UserSocialAccountsResolver {
+  @FieldResolver(() => [SocialAccount], { description: 'Visible to the user themself and to staff; an empty list for everyone else.' })
+  async socialAccounts(@Root() user: User, @Ctx() ctx: Context): Promise<SocialAccount[]> {
+    const viewer = await ctx.viewer();
+    if (!viewer || (viewer.id !== user.id && !viewer.isStaff && !viewer.isSuperuser)) return [];
+    return ctx.em.find(SocialAccount, { user: user.id }, { orderBy: { id: 'asc' } });
+  }
+}

@@ -1,0 +1,24 @@
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { SocialProvider } from '../../social/providers/provider-id';
+
+@InputType({
+  description:
+    'Kakao: clientId = REST API key, key = numeric App ID, extraClientIds = native app and JavaScript keys. Facebook: clientId = App ID, secret = App Secret. Google: clientId = web client ID, extraClientIds = iOS and Android client IDs. Apple: clientId = bundle ID, extraClientIds = Services ID. Naver: clientId = Client ID.',
+})
+export class SocialAppInput {
+  @Field(() => SocialProvider) provider!: SocialProvider;
+  @Field() name!: string;
+  @Field() clientId!: string;
+  @Field(() => [String], { nullable: true, description: 'More client IDs an ID token may be addressed to; omitted or null means none.' })
+  extraClientIds?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'Write-only. On update, omitted or null keeps the stored secret and "" clears it.' })
+  secret?: string | null;
+  @Field(() => String, { nullable: true }) key?: string | null;
+}
+
+/** An ArgsType so the schema lists `id` before `input`, as the contract does. */
+@ArgsType()
+export class UpdateSocialAppArgs {
+  @Field(() => ID) id!: string;
+  @Field(() => SocialAppInput) input!: SocialAppInput;
+}

@@ -1,0 +1,22 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { AccessClaims } from '../../sessions/jwt';
+
+/** The access token's claims, decoded for the client's convenience. */
+@ObjectType()
+export class TokenPayload {
+  @Field(() => ID) sub!: string;
+  @Field() username!: string;
+  @Field(() => Int) iat!: number;
+  @Field(() => Int) exp!: number;
+  @Field(() => Int, { description: "Unix seconds of the session's first sign-in." }) origIat!: number;
+
+  static from(claims: AccessClaims): TokenPayload {
+    return Object.assign(new TokenPayload(), {
+      sub: claims.sub,
+      username: claims.username,
+      iat: claims.iat,
+      exp: claims.exp,
+      origIat: claims.orig_iat,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+// Linking verified provider identities to users. Guarantees:
+// - an identity is (provider, uid) and nothing else: Kakao 123 and Facebook
+//   123 are two people, and an email alone never signs anyone in;
+// - the unique indexes are the real guard: when two first sign-ins race, one
+//   insert wins, the other transaction rolls back and runs again, finding the
+//   winner's row, so both answers carry the same user (never a 500);
+// - a provider email equal to an existing account's email signs into that
+//   account only with SOCIAL_CONNECT_BY_EMAIL and both sides verified;
+//   otherwise EMAIL_CONFLICT: the person signs in and connects the provider;
+// - an inactive user is refused exactly like a password sign-in.
+import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
+import { SocialAccount, User, type SocialProvider } from '../entities';
+import { AppError, socialAuthFailed } from '../errors';
+import type { SocialProfile } from './providers/provider';
+import { USERNAME_MAX, capturesEmail, emailKey, usernameKey } from '../accounts/accounts';
+import { PasswordHasher } from '../accounts/passwords';
+
+export interface SocialSignIn {
+  user: User;
+  account: SocialAccount;
+  isNewUser: boolean;
+}
+
+const MAX_ATTEMPTS = 3;
+/** What the username rule in accounts.ts does not allow; dropped from nicknames. */
+const NOT_USERNAME_CHARS = /[^\p{L}\p{N}@.+_-]/gu;
+const STEM_LENGTH = 30;
+/** Room for `_` and a 6-character suffix within USERNAME_MAX. */
+const FALLBACK_MAX = USERNAME_MAX - 7;
+const MAX_EMAIL_LENGTH = 254;
+
+export class SocialAccountService {
+  constructor(private readonly connectByEmail: boolean) {}
+
+  /** Signs in with a verified profile, creating the user on first sight. */
+  signIn(em: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<SocialSignIn> {
+    return retryOnConflict(() => em.transactional((tx) => this.signInOnce(tx, provider, profile)));
+  }
+
+  /**
+   * Links a verified profile to the signed-in user (again: idempotent, and
+   * `created` is false). `field` names the token argument in errors.
+   */
+  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile, field = 'accessToken'): Promise<{ account: SocialAccount; created: boolean }> {
+    return retryOnConflict(() =>
+      em.transactional(async (tx) => {
+        const existing = await tx.findOne(SocialAccount, { provider, uid: profile.uid });
+        if (existing && existing.user.id !== userId) {
+          throw new AppError('BAD_USER_INPUT', 'That provider account is already connected to another user.', { field });
+        }
+        const account = existing ?? tx.create(SocialAccount, { provider, uid: profile.uid, user: tx.getReference(User, userId) });
+        account.extraData = profile.extra;
+        await tx.flush();
+        return { account, created: !existing };
+      }),
+    );
+  }
+
+  /** Unlinks one of the user's accounts and returns it; null when it is not theirs. Refused when it is their last way in. */
+  disconnect(em: EntityManager, userId: number, accountId: number): Promise<SocialAccount | null> {
+    return em.transactional(async (tx) => {
+      // The row lock (PostgreSQL; SQLite serialises writers anyway) keeps two
+      // concurrent disconnects from each seeing the other account as a way in.
+      const user = await tx.findOneOrFail(User, userId, { populate: ['password'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      const accounts = await tx.find(SocialAccount, { user: userId });
+      const target = accounts.find((a) => a.id === accountId);
+      if (!target) return null;
+      if (accounts.length === 1 && !PasswordHasher.isUsable(user.password)) {
+        throw new AppError('BAD_USER_INPUT', 'This is your only way to sign in: set a password or connect another account first.', {
+          field: 'id',
+          reason: 'LAST_SIGN_IN_METHOD',
+        });
+      }
+      await tx.remove(target).flush();
+      return target;
+    });
+  }
+
+  private async signInOnce(tx: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<SocialSignIn> {
+    const now = new Date();
+    const findAccount = () => tx.findOne(SocialAccount, { provider, uid: profile.uid }, { populate: ['user'] });
+    const existing = await findAccount();
+    if (existing) return record(tx, existing, profile, now, false);
+
+    const email = profile.email && profile.email.length <= MAX_EMAIL_LENGTH && profile.email.includes('@') ? profile.email : null;
+    const holder = email ? await tx.findOne(User, { emailKey: emailKey(email) }) : null;
+    if (holder) {
+      // Under READ COMMITTED a racing first sign-in of this same identity may
+      // have committed its user between our two reads: look for its account again.
+      const raced = await findAccount();
+      if (raced) return record(tx, raced, profile, now, false);
+      if (!(this.connectByEmail && profile.emailVerified && holder.emailVerified)) throw socialAuthFailed('EMAIL_CONFLICT');
+    }
+    const user = holder ?? (await newUser(tx, provider, profile, email, now));
+    const account = tx.create(SocialAccount, { provider, uid: profile.uid, user, dateJoined: now });
+    return record(tx, account, profile, now, !holder);
+  }
+}
+
+async function record(tx: EntityManager, account: SocialAccount, profile: SocialProfile, now: Date, isNewUser: boolean): Promise<SocialSignIn> {
+  const user = account.user;
+  if (!user.isActive) throw new AppError('INVALID_CREDENTIALS');
+  account.lastLogin = now;
+  account.extraData = profile.extra;
+  user.lastLogin = now;
+  await tx.flush();
+  return { user, account, isNewUser };
+}
+
+/** A user who can only sign in through the provider (unusable password). The email is free: checked above. */
+async function newUser(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null, now: Date): Promise<User> {
+  const username = await freeUsername(tx, provider, profile, email);
+  return tx.create(User, {
+    username,
+    usernameKey: usernameKey(username),
+    email,
+    emailKey: email ? emailKey(email) : null,
+    emailVerified: email !== null && profile.emailVerified,
+    password: PasswordHasher.unusable(),
+    dateJoined: now,
+  });
+}
+
+/**
+ * The nickname made into a username, then with a random suffix, then
+ * `<provider>_<uid>`. A nickname that is an email address other than the
+ * user's own is never used: it would pose as that address.
+ */
+async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null): Promise<string> {
+  // Opaque ids (Apple's, Naver's base64) may hold characters the username rule
+  // refuses, or be long; without an `@` the fallback never looks like an email.
+  const fallback = `${provider}_${profile.uid.replace(NOT_USERNAME_CHARS, '').replace(/@/g, '')}`.slice(0, FALLBACK_MAX);
+  const cleaned = (profile.name ?? '').normalize('NFKC').trim().replace(/\s+/g, '_').replace(NOT_USERNAME_CHARS, '');
+  const stem = [...cleaned].slice(0, STEM_LENGTH).join('');
+  const suffix = () => randomBytes(3).toString('hex');
+  const candidates = (stem ? [stem, `${stem}_${suffix()}`] : []).filter((c) => !capturesEmail(c, email));
+  for (const candidate of [...candidates, fallback]) {
+    if ((await tx.count(User, { usernameKey: usernameKey(candidate) })) === 0) return candidate;
+  }
+  return `${fallback}_${suffix()}`;
+}
+
+/** Runs a transaction again when a unique index refused it: the re-run sees the row that won. */
+async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException) || n >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
