@@ -1,5 +1,6 @@
 // Everything a resolver may use, built once by createApp and handed to each
 // request through the context (no globals, no container).
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -21,6 +22,13 @@ import { ProviderHttp } from './social/providers/http';
 import type { ProviderRegistry } from './social/providers/provider';
 import { createProviders } from './social/providers/registry';
 import { RedisReplayStore } from './social/providers/replay-store';
+import { registerAccount } from './accounts/registration';
+import type { SignInHook } from './sign-in/attempt';
+import { PasswordSignIn } from './sign-in/password';
+import { SignInPipeline } from './sign-in/pipeline';
+import { TokenRefresh } from './sign-in/refresh';
+import { RegistrationSignIn } from './sign-in/registration';
+import { SocialSignIn } from './sign-in/social';
 
 export interface Services {
   config: Config;
@@ -41,7 +49,21 @@ export interface Services {
   providers: ProviderRegistry;
   socialAuth: SocialAuthService;
   socialAccounts: SocialAccountService;
+  /** Every way in; each ends in the pipeline, the only code that starts a session. */
+  signIn: {
+    pipeline: SignInPipeline;
+    password: PasswordSignIn;
+    social: SocialSignIn;
+    registration: RegistrationSignIn;
+    refresh: TokenRefresh;
+  };
 }
+
+/**
+ * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts). Second
+ * factors (issue 13) and audit/outbox writes (issue 16) register here.
+ */
+const SIGN_IN_HOOKS: readonly SignInHook[] = [];
 
 export function createServices(config: Config, orm: Orm, logger: Logger, redis: Redis | null): Services {
   const jwt = new JwtService(config.jwt);
@@ -51,23 +73,38 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const http = new ProviderHttp(config.social.httpTimeout);
   // With several replicas an ID token must be used once across all of them.
   const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);
-  return {
+  const rateLimiter = new RateLimiter(config.rateLimits, store, metrics);
+  const sessions = new SessionService(config.jwt, jwt);
+  const accounts = new AccountService(passwords);
+  const socialAuth = new SocialAuthService(providers, logger, metrics);
+  const socialAccounts = new SocialAccountService(config.social.connectByEmail);
+  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
+  const mandatory = config.account.emailVerification === 'mandatory';
+  const services: Services = {
     config,
     orm,
     logger,
     redis,
     metrics,
-    rateLimiter: new RateLimiter(config.rateLimits, store, metrics),
+    rateLimiter,
     clientIp: createClientIpResolver(config.trustProxy),
     jwt,
     passwords,
-    accounts: new AccountService(passwords),
-    sessions: new SessionService(config.jwt, jwt.hmacKey),
+    accounts,
+    sessions,
     oneTimeTokens: new OneTimeTokenService(jwt.hmacKey),
     mailer: createMailer(config, logger),
     background: new BackgroundTasks(logger),
     providers,
-    socialAuth: new SocialAuthService(providers, logger, metrics),
-    socialAccounts: new SocialAccountService(config.social.connectByEmail),
+    socialAuth,
+    socialAccounts,
+    signIn: {
+      pipeline,
+      password: new PasswordSignIn(accounts, rateLimiter, pipeline, mandatory),
+      social: new SocialSignIn(socialAuth, socialAccounts, rateLimiter, pipeline),
+      registration: new RegistrationSignIn({ register: (em, input) => registerAccount(services, em as SqlEntityManager, input) }, rateLimiter, pipeline, mandatory),
+      refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
+    },
   };
+  return services;
 }

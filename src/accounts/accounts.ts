@@ -142,7 +142,7 @@ export class AccountService {
     return (name.includes('@') ? (byEmail ?? byName) : (byName ?? byEmail)) ?? null;
   }
 
-  /** Checks the password of the account findByLogin found (or of none); the same error for every failure. */
+  /** Checks the password of the account findByLogin found (or of none); the same error for every failure. lastLogin is the sign-in pipeline's. */
   async checkPassword(em: EntityManager, user: User | null, password: string, opts: { requireVerifiedEmail?: boolean } = {}): Promise<User> {
     if (!user) {
       await this.passwords.burn(password);
@@ -157,8 +157,6 @@ export class AccountService {
       // subscriber does not treat it as a password change and end sessions.
       await em.nativeUpdate(User, { id: user.id }, { password: await this.passwords.hash(password) });
     }
-    user.lastLogin = new Date();
-    await em.flush();
     return user;
   }
 }

@@ -4,28 +4,31 @@ import type { Context } from './context';
 import type { IssuedSession } from '../sessions/sessions';
 import { serializeCookie } from '../http/cookies';
 import { GRAPHQL_PATH } from '../http/paths';
-import { AuthPayload } from './types/auth-payload.type';
+import type { RegistrationResult } from '../sign-in/registration';
+import { AuthPayload, RegisterPayload } from './types/auth-payload.type';
 import { TokenPayload } from './types/token-payload.type';
 
 export function authPayload(ctx: Context, issued: IssuedSession): AuthPayload {
-  const { session, user, refreshToken } = issued;
+  const { session, user, refreshToken, accessToken: token, claims } = issued;
   const { cookie } = ctx.services.config;
-  const { token, payload } = ctx.services.jwt.sign({
-    userId: user.id,
-    username: user.username,
-    tokenVersion: user.tokenVersion,
-    origIat: Math.floor(session.createdAt.getTime() / 1000),
-    sessionId: session.id,
-  });
   ctx.request.signedIn = user;
   if (cookie.enabled) setAuthCookies(ctx, token, refreshToken, session.expiresAt);
   return Object.assign(new AuthPayload(), {
     token: cookie.hideTokenFields ? null : token,
     refreshToken: cookie.hideTokenFields ? null : refreshToken,
-    payload: TokenPayload.from(payload),
+    payload: TokenPayload.from(claims),
     refreshExpiresIn: refreshToken ? Math.floor(session.expiresAt.getTime() / 1000) : null,
     user,
   });
+}
+
+/** register's answer: signed in, or (mandatory verification) the account without tokens. */
+export function registerPayload(ctx: Context, { user, shown, issued }: RegistrationResult): RegisterPayload {
+  if (!issued) {
+    ctx.request.signedIn = user;
+    return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user: shown, emailVerificationRequired: true });
+  }
+  return Object.assign(new RegisterPayload(), { ...authPayload(ctx, issued), emailVerificationRequired: false });
 }
 
 function setAuthCookies(ctx: Context, token: string, refreshToken: string | null, sessionEnd: Date): void {

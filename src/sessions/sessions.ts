@@ -13,6 +13,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config';
 import { RefreshToken, Session, User } from '../entities';
 import { AppError } from '../errors';
+import type { AccessClaims, JwtService } from './jwt';
 import { formatToken, hashSecret, newOpaqueToken, newTokenId, parseToken, secretMatches, successorOf, type OpaqueToken } from './opaque-token';
 
 export interface ClientMeta {
@@ -20,9 +21,13 @@ export interface ClientMeta {
   userAgent?: string | null;
 }
 
+/** A session and the credentials issued for it: what every sign-in and refresh hands out. */
 export interface IssuedSession {
   session: Session;
   user: User;
+  /** The access JWT and its claims. */
+  accessToken: string;
+  claims: AccessClaims;
   /** Present unless JWT_ALLOW_REFRESH=false. */
   refreshToken: string | null;
 }
@@ -33,14 +38,22 @@ type RotateOutcome =
   | { kind: 'fail'; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED'; reason?: string };
 
 const MAX_USER_AGENT = 512;
+/** The longest token (access or refresh) worth looking up; longer ones are TOKEN_INVALID at once. */
+export const MAX_TOKEN_LENGTH = 4096;
 
 export class SessionService {
   constructor(
     private readonly cfg: Config['jwt'],
-    private readonly hmacKey: Buffer,
+    private readonly jwt: JwtService,
   ) {}
 
-  async start(em: EntityManager, user: User, meta: ClientMeta): Promise<IssuedSession> {
+  /**
+   * Adds a new session (and its first refresh token) to the unit of work and
+   * signs its access token; nothing is written until the caller flushes. The
+   * sign-in pipeline (sign-in/pipeline.ts) is the only caller: it flushes the
+   * session together with the rest of the sign-in, in one transaction.
+   */
+  start(em: EntityManager, user: User, meta: ClientMeta): IssuedSession {
     const now = new Date();
     const session = em.create(Session, {
       id: newTokenId(),
@@ -58,8 +71,18 @@ export class SessionService {
       em.create(RefreshToken, { id: token.id, session, secretHash: hashSecret(token.secret), createdAt: now });
       refreshToken = formatToken(token);
     }
-    await em.flush();
-    return { session, user, refreshToken };
+    return this.issue(session, user, refreshToken);
+  }
+
+  private issue(session: Session, user: User, refreshToken: string | null): IssuedSession {
+    const { token, payload } = this.jwt.sign({
+      userId: user.id,
+      username: user.username,
+      tokenVersion: user.tokenVersion,
+      origIat: Math.floor(session.createdAt.getTime() / 1000),
+      sessionId: session.id,
+    });
+    return { session, user, accessToken: token, claims: payload, refreshToken };
   }
 
   /** Exchanges a refresh token for its successor; throws a catalogue error otherwise. */
@@ -70,7 +93,7 @@ export class SessionService {
     const outcome = await em.transactional((tx) => this.rotateIn(tx, token));
     if (outcome.kind === 'reused') throw new AppError('REFRESH_TOKEN_REUSED');
     if (outcome.kind === 'fail') throw new AppError(outcome.code, undefined, outcome.reason ? { reason: outcome.reason } : {});
-    return { session: outcome.session, user: outcome.session.user, refreshToken: formatToken(outcome.next) };
+    return this.issue(outcome.session, outcome.session.user, formatToken(outcome.next));
   }
 
   private async rotateIn(tx: EntityManager, token: OpaqueToken): Promise<RotateOutcome> {
@@ -81,7 +104,7 @@ export class SessionService {
     if (invalid) return invalid;
 
     const now = new Date();
-    const next = successorOf(token, this.hmacKey);
+    const next = successorOf(token, this.jwt.hmacKey);
     // The conditional update is the lock: only one caller flips usedAt.
     const claimed = await tx.nativeUpdate(RefreshToken, { id: row.id, usedAt: null }, { usedAt: now });
     if (claimed === 1) {

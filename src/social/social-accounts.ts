@@ -103,7 +103,7 @@ async function record(tx: EntityManager, account: SocialAccount, profile: Social
   if (!user.isActive) throw new AppError('INVALID_CREDENTIALS');
   account.lastLogin = now;
   account.extraData = profile.extra;
-  user.lastLogin = now;
+  // User.lastLogin is written by the sign-in pipeline, with the session.
   await tx.flush();
   return { user, account, isNewUser };
 }

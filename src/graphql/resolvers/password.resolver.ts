@@ -45,7 +45,7 @@ export class PasswordResolver {
     await services.sessions.revokeAll(em, user.id);
     notifyPasswordChanged(services, user);
     services.logger.info({ event: 'password_change', userId: user.id }, 'password changed');
-    return authPayload(ctx, await services.sessions.start(em, user, ctx.client));
+    return authPayload(ctx, await services.signIn.pipeline.complete(em, user, { method: 'password_change', client: ctx.client }));
   }
 
   @Mutation(() => Boolean, { description: 'Mails a reset link if the email belongs to an active account. Always true, in the same time either way.' })

@@ -4,9 +4,7 @@
 // is written unless it vouched for the token.
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { throttleSubject } from '../../throttle/client-subject';
 import { SocialAccount, User } from '../../entities';
-import { AppError } from '../../errors';
 import { notifySocialAccount } from '../../accounts/account-mail';
 import { confirmIdentity } from '../../accounts/reauth';
 import { authPayload } from '../payload';
@@ -20,22 +18,8 @@ export class SocialAuthResolver {
     description: 'Exchanges a provider token for our tokens (Kakao: accessToken or idToken; Google, Apple: idToken; Facebook, Naver: accessToken); the first sign-in creates the user.',
   })
   async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
-    const { socialAuth, socialAccounts, sessions, logger, metrics, rateLimiter } = ctx.services;
-    await rateLimiter.consume(['social', throttleSubject(ctx.client.ip)]);
-    const method = `social:${provider}`;
-    try {
-      const profile = await socialAuth.verify(ctx.em, provider, token);
-      const { user, account, isNewUser } = await socialAccounts.signIn(ctx.em, provider, profile);
-      const payload = authPayload(ctx, await sessions.start(ctx.em, user, ctx.client));
-      // Counted once the session is stored, as for password sign-ins.
-      metrics.signIns.inc({ method, outcome: 'success' });
-      logger.info({ event: 'social_login', outcome: 'success', provider, userId: user.id, isNewUser, ip: ctx.client.ip }, 'social sign-in succeeded');
-      return Object.assign(new SocialLoginPayload(), payload, { socialAccount: account, isNewUser });
-    } catch (err) {
-      metrics.signIns.inc({ method, outcome: 'failure' });
-      if (err instanceof AppError) logger.info({ event: 'social_login', outcome: 'failure', provider, code: err.code, ip: ctx.client.ip }, 'social sign-in failed');
-      throw err;
-    }
+    const { issued, account, isNewUser } = await ctx.services.signIn.social.signIn(ctx.em, provider, token, ctx.client);
+    return Object.assign(new SocialLoginPayload(), authPayload(ctx, issued), { socialAccount: account, isNewUser });
   }
 
   @Authorized()
