@@ -1,11 +1,10 @@
 // Everything a resolver may use, built once by createApp and handed to each
 // request through the context (no globals, no container).
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Orm } from './db/orm';
-import { AccountService } from './accounts/accounts';
+import { AccountStore } from './accounts/accounts';
 import { JwtService } from './sessions/jwt';
 import { PasswordHasher } from './accounts/passwords';
 import { SessionService } from './sessions/sessions';
@@ -22,7 +21,13 @@ import { ProviderHttp } from './social/providers/http';
 import type { ProviderRegistry } from './social/providers/provider';
 import { createProviders } from './social/providers/registry';
 import { RedisReplayStore } from './social/providers/replay-store';
-import { registerAccount } from './accounts/registration';
+import { AccountMail } from './accounts/account-mail';
+import { AccountService } from './accounts/account.service';
+import { Reauthentication } from './accounts/reauth';
+import { StaffAccounts } from './accounts/staff-accounts';
+import { SocialLinking } from './social/linking';
+import { SocialAppAdmin } from './social/social-apps';
+import { PasswordChangeSignIn } from './sign-in/password-change';
 import type { SignInHook } from './sign-in/attempt';
 import { PasswordSignIn } from './sign-in/password';
 import { SignInPipeline } from './sign-in/pipeline';
@@ -41,7 +46,12 @@ export interface Services {
   clientIp: ClientIpResolver;
   jwt: JwtService;
   passwords: PasswordHasher;
+  /** Creating accounts and checking passwords (also used by the CLI). */
+  accountStore: AccountStore;
+  /** What users do to their own accounts. */
   accounts: AccountService;
+  staffAccounts: StaffAccounts;
+  reauth: Reauthentication;
   sessions: SessionService;
   oneTimeTokens: OneTimeTokenService;
   mailer: Mailer;
@@ -49,6 +59,8 @@ export interface Services {
   providers: ProviderRegistry;
   socialAuth: SocialAuthService;
   socialAccounts: SocialAccountService;
+  socialLinking: SocialLinking;
+  socialApps: SocialAppAdmin;
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -56,6 +68,7 @@ export interface Services {
     social: SocialSignIn;
     registration: RegistrationSignIn;
     refresh: TokenRefresh;
+    passwordChange: PasswordChangeSignIn;
   };
 }
 
@@ -75,12 +88,18 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);
   const rateLimiter = new RateLimiter(config.rateLimits, store, metrics);
   const sessions = new SessionService(config.jwt, jwt);
-  const accounts = new AccountService(passwords);
+  const accountStore = new AccountStore(passwords);
+  const oneTimeTokens = new OneTimeTokenService(jwt.hmacKey);
+  const mailer = createMailer(config, logger);
+  const background = new BackgroundTasks(logger);
+  const mail = new AccountMail(mailer, background, logger, config.account);
+  const reauth = new Reauthentication(rateLimiter, passwords);
+  const accounts = new AccountService({ store: accountStore, passwords, sessions, oneTimeTokens, rateLimiter, reauth, mail, background, orm, logger, policy: config.account });
   const socialAuth = new SocialAuthService(providers, logger, metrics);
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
   const mandatory = config.account.emailVerification === 'mandatory';
-  const services: Services = {
+  return {
     config,
     orm,
     logger,
@@ -90,21 +109,26 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     clientIp: createClientIpResolver(config.trustProxy),
     jwt,
     passwords,
+    accountStore,
     accounts,
+    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger),
+    reauth,
     sessions,
-    oneTimeTokens: new OneTimeTokenService(jwt.hmacKey),
-    mailer: createMailer(config, logger),
-    background: new BackgroundTasks(logger),
+    oneTimeTokens,
+    mailer,
+    background,
     providers,
     socialAuth,
     socialAccounts,
+    socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger),
+    socialApps: new SocialAppAdmin(logger),
     signIn: {
       pipeline,
-      password: new PasswordSignIn(accounts, rateLimiter, pipeline, mandatory),
+      password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),
       social: new SocialSignIn(socialAuth, socialAccounts, rateLimiter, pipeline),
-      registration: new RegistrationSignIn({ register: (em, input) => registerAccount(services, em as SqlEntityManager, input) }, rateLimiter, pipeline, mandatory),
+      registration: new RegistrationSignIn(accounts, rateLimiter, pipeline, mandatory),
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
+      passwordChange: new PasswordChangeSignIn(accounts, pipeline),
     },
   };
-  return services;
 }

@@ -1,59 +1,60 @@
-// The mails of the account lifecycle: what token to issue, which link, and
-// sending in the background so neither a slow nor a failing mail server
-// changes the answer (or its timing) the client gets.
-import type { SqlEntityManager } from '@mikro-orm/knex';
-import { SocialAccount, User } from '../entities';
-import { sendInBackground } from '../mail/mailer';
+// The mails of the account lifecycle, sent so that neither a slow nor a
+// failing mail server changes the answer (or its timing) the client gets:
+// fire-and-forget, or inside a tracked background task that shutdown waits for.
+// Which mail goes out when is the account service's call; this only writes them.
+import type { Logger } from 'pino';
+import type { BackgroundTasks } from '../background';
+import type { Config } from '../config/types';
+import type { User } from '../entities';
+import { sendInBackground, type Mailer } from '../mail/mailer';
 import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, registrationAttemptEmail, socialAccountEmail, verificationEmail } from '../mail/templates';
-import type { Services } from '../services';
-import { emailKey } from './accounts';
 
-/** Mails a verification link for the user's current email. */
-export async function sendVerification(services: Services, em: SqlEntityManager, user: User): Promise<void> {
-  if (!user.email) return;
-  const { account } = services.config;
-  const token = await services.oneTimeTokens.issue(em, user, 'email_verification', account.emailVerificationTimeout);
-  const hours = Math.round(account.emailVerificationTimeout / 3600);
-  sendInBackground(services.mailer, services.logger, verificationEmail(user.email, user.username, link(account.emailVerificationUrl, token), hours));
-}
+export type MailLinks = Pick<Config['account'], 'emailVerificationUrl' | 'emailVerificationTimeout' | 'passwordResetUrl' | 'passwordResetTimeout'>;
 
-/**
- * Looks the email up, issues a reset token and mails it, all after the
- * answer: the caller learns nothing, not even from the time it took.
- */
-export function requestPasswordReset(services: Services, email: string): void {
-  services.background.run('password-reset', async () => {
-    const em = services.orm.em.fork() as SqlEntityManager;
-    const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true }, { populate: ['password'] });
-    if (!user || !user.email) return;
-    const { account } = services.config;
-    const token = await services.oneTimeTokens.issue(em, user, 'password_reset', account.passwordResetTimeout);
-    const minutes = Math.round(account.passwordResetTimeout / 60);
-    await services.mailer.send(passwordResetEmail(user.email, user.username, link(account.passwordResetUrl, token), minutes));
-  });
-}
+export class AccountMail {
+  constructor(
+    private readonly mailer: Mailer,
+    private readonly background: BackgroundTasks,
+    private readonly logger: Logger,
+    private readonly links: MailLinks,
+  ) {}
 
-/** The notice lists every way into the account, looked up after the answer. */
-export function notifyPasswordChanged(services: Services, user: User): void {
-  const { email, username, id } = user;
-  if (!email) return;
-  services.background.run('password-changed-mail', async () => {
-    const linked = await services.orm.em.fork().find(SocialAccount, { user: id }, { fields: ['provider'], orderBy: { id: 'asc' } });
-    const methods = ['password', ...new Set(linked.map((a) => a.provider))];
-    await services.mailer.send(passwordChangedEmail(email, username, methods));
-  });
-}
+  /** A verification link for the user's current email. */
+  verification(user: User & { email: string }, token: string): void {
+    const hours = Math.round(this.links.emailVerificationTimeout / 3600);
+    this.send(verificationEmail(user.email, user.username, link(this.links.emailVerificationUrl, token), hours));
+  }
 
-/** Every link and unlink is told to the account: a stolen session must not add a way in silently. */
-export function notifySocialAccount(services: Services, user: User, provider: string, change: 'connected' | 'disconnected'): void {
-  if (user.email) sendInBackground(services.mailer, services.logger, socialAccountEmail(user.email, user.username, provider, change));
-}
+  /** Awaited: it is sent from inside the reset's own background task. */
+  passwordReset(user: User & { email: string }, token: string): Promise<void> {
+    const minutes = Math.round(this.links.passwordResetTimeout / 60);
+    return this.mailer.send(passwordResetEmail(user.email, user.username, link(this.links.passwordResetUrl, token), minutes));
+  }
 
-export function notifyEmailChanged(services: Services, user: User, oldEmail: string | null | undefined): void {
-  if (oldEmail && user.email) sendInBackground(services.mailer, services.logger, emailChangedEmail(oldEmail, user.username, user.email));
-}
+  /** The notice lists every way into the account (`methods`, looked up after the answer), so a stranger's link stands out. */
+  passwordChanged(user: User, methods: () => Promise<string[]>): void {
+    const { email, username } = user;
+    if (!email) return;
+    this.background.run('password-changed-mail', async () => {
+      await this.mailer.send(passwordChangedEmail(email, username, await methods()));
+    });
+  }
 
-/** Tells an address's owner that someone tried to register with it (register under mandatory verification). */
-export function notifyRegistrationAttempt(services: Services, holder: User): void {
-  if (holder.email) sendInBackground(services.mailer, services.logger, registrationAttemptEmail(holder.email, holder.username));
+  /** Every link and unlink is told to the account: a stolen session must not add a way in silently. */
+  socialAccount(user: User, provider: string, change: 'connected' | 'disconnected'): void {
+    if (user.email) this.send(socialAccountEmail(user.email, user.username, provider, change));
+  }
+
+  emailChanged(user: User, oldEmail: string | null | undefined): void {
+    if (oldEmail && user.email) this.send(emailChangedEmail(oldEmail, user.username, user.email));
+  }
+
+  /** Tells an address's owner that someone tried to register with it (register under mandatory verification). */
+  registrationAttempt(holder: User): void {
+    if (holder.email) this.send(registrationAttemptEmail(holder.email, holder.username));
+  }
+
+  private send(message: Parameters<Mailer['send']>[0]): void {
+    sendInBackground(this.mailer, this.logger, message);
+  }
 }

@@ -44,7 +44,7 @@ export function assertUsernameNotForeignEmail(username: string, ownEmail: string
 const usernameTaken = () => badInput('username', 'A user with that username already exists.');
 const emailTaken = () => badInput('email', 'A user with that email already exists.');
 
-export class AccountService {
+export class AccountStore {
   constructor(readonly passwords: PasswordHasher) {}
 
   /** Checks a username/email/password triple; throws BAD_USER_INPUT naming the field. */

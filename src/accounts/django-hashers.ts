@@ -1,5 +1,5 @@
 // Password hashes imported from Django (`manage import-django`), checked as
-// Django checks them so nobody has to reset a password; AccountService then
+// Django checks them so nobody has to reset a password; AccountStore then
 // re-hashes with argon2id at the first successful sign-in (needsRehash says
 // yes to anything that is not today's argon2id). Supported: pbkdf2_sha256 and
 // pbkdf2_sha1 (node:crypto), argon2 (Django wraps a PHC string;

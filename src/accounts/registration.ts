@@ -8,9 +8,10 @@
 import { wrap } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../entities';
-import type { Services } from '../services';
-import { emailKey, type NewAccount } from './accounts';
-import { notifyRegistrationAttempt, sendVerification } from './account-mail';
+import type { Logger } from 'pino';
+import type { RateLimiter } from '../throttle/rate-limiter';
+import { emailKey, type AccountStore, type NewAccount } from './accounts';
+import { sendVerification, type VerificationDeps } from './verification';
 
 export interface Registration {
   /** The account made (managed). */
@@ -19,20 +20,27 @@ export interface Registration {
   shown: User;
 }
 
-export async function registerAccount(services: Services, em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
-  const { accounts, rateLimiter, logger, config } = services;
-  const mode = config.account.emailVerification;
-  const { user, holder } = mode === 'mandatory' ? await accounts.createHidingTakenEmail(em, input) : { user: await accounts.create(em, input), holder: null };
+export interface RegistrationDeps extends VerificationDeps {
+  store: AccountStore;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  policy: VerificationDeps['policy'] & { emailVerification: 'none' | 'optional' | 'mandatory' };
+}
+
+export async function registerAccount(deps: RegistrationDeps, em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
+  const { store, rateLimiter, logger, policy } = deps;
+  const mode = policy.emailVerification;
+  const { user, holder } = mode === 'mandatory' ? await store.createHidingTakenEmail(em, input) : { user: await store.create(em, input), holder: null };
   logger.info({ event: 'register', userId: user.id, emailTaken: holder !== null }, 'account created');
   if (mode === 'none') return { user, shown: user };
   // Every mail to the address counts toward its budget, but register cannot
   // say RATE_LIMITED for it (that would tell a taken email apart): over it, the mail is skipped.
   const mailAllowed = await rateLimiter.allow('mailAddress', emailKey(input.email));
   if (!holder) {
-    if (mailAllowed) await sendVerification(services, em, user);
+    if (mailAllowed) await sendVerification(deps, em, user);
     return { user, shown: user };
   }
-  if (mailAllowed) notifyRegistrationAttempt(services, holder);
+  if (mailAllowed) deps.mail.registrationAttempt(holder);
   // A detached copy, so nothing can ever write the holder's email to this row.
   const shown = Object.assign(Object.create(User.prototype) as User, wrap(user).toObject(), { email: input.email });
   return { user, shown };

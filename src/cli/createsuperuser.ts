@@ -2,7 +2,7 @@
 // on a terminal it asks for what is missing and, like Django, asks again
 // after a refused answer (a taken username, a weak password, a mismatch)
 // instead of exiting. A flag that is refused ends the command.
-import { AccountService } from '../accounts/accounts';
+import { AccountStore } from '../accounts/accounts';
 import { PasswordHasher } from '../accounts/passwords';
 import { passwordProblem } from '../accounts/password-rules';
 import type { Orm } from '../db/orm';
@@ -23,7 +23,7 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
     else if (!prompter) throw new UsageError(`--${field} is required when stdin is not a terminal`);
   }
   const values = { ...given };
-  const accounts = new AccountService(new PasswordHasher());
+  const accounts = new AccountStore(new PasswordHasher());
   for (;;) {
     values.username ??= await prompter!.ask(QUESTIONS.username);
     values.email ??= await prompter!.ask(QUESTIONS.email);

@@ -3,7 +3,7 @@
 // names is typed; unknown names per normalised name), so the username and the
 // email are not two budgets.
 import type { EntityManager } from '@mikro-orm/core';
-import type { AccountService } from '../accounts/accounts';
+import type { AccountStore } from '../accounts/accounts';
 import { usernameKey } from '../accounts/accounts';
 import { AppError } from '../errors';
 import type { ClientMeta, IssuedSession } from '../sessions/sessions';
@@ -14,7 +14,7 @@ import type { SignInPipeline } from './pipeline';
 
 export class PasswordSignIn {
   constructor(
-    private readonly accounts: AccountService,
+    private readonly accounts: AccountStore,
     private readonly rateLimiter: RateLimiter,
     private readonly pipeline: SignInPipeline,
     /** ACCOUNT_EMAIL_VERIFICATION=mandatory: the right password of an unconfirmed email is EMAIL_NOT_VERIFIED. */

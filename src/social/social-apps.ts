@@ -4,7 +4,8 @@
 // numeric App ID as `clientId` and its App Secret; Google, Apple and Kakao ID
 // tokens may be addressed to `clientId` or any of `extraClientIds`.
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
-import { SocialApp, SocialProvider } from '../entities';
+import type { Logger } from 'pino';
+import { SocialApp, SocialProvider, type User } from '../entities';
 import { badInput } from '../errors';
 
 export interface SocialAppFields {
@@ -77,4 +78,36 @@ function checked(input: SocialAppFields, storedSecret: string | null): Omit<Soci
     if (!secret) throw badInput('secret', 'Facebook needs the App Secret.');
   }
   return { provider: input.provider, name, clientId, extraClientIds, secret, key };
+}
+
+const toId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
+
+/** The GraphQL side's entry: the same rules, ids as the API spells them, and each change logged with who made it. */
+export class SocialAppAdmin {
+  constructor(private readonly logger: Logger) {}
+
+  async create(em: EntityManager, actor: User, input: SocialAppFields): Promise<SocialApp> {
+    const app = await createSocialApp(em, input);
+    this.changed('social_app_created', app, actor);
+    return app;
+  }
+
+  async update(em: EntityManager, actor: User, id: string, input: SocialAppFields): Promise<SocialApp> {
+    const n = toId(id);
+    const app = n === null ? null : await updateSocialApp(em, n, input);
+    if (!app) throw badInput('id', 'There is no social app with that id.');
+    this.changed('social_app_updated', app, actor);
+    return app;
+  }
+
+  async delete(em: EntityManager, actor: User, id: string): Promise<boolean> {
+    const n = toId(id);
+    const deleted = n !== null && (await deleteSocialApp(em, n));
+    if (deleted) this.changed('social_app_deleted', { id: n, provider: null }, actor);
+    return deleted;
+  }
+
+  private changed(event: string, app: { id: number; provider: string | null }, actor: User): void {
+    this.logger.info({ event, socialAppId: app.id, provider: app.provider, by: actor.id }, 'social app changed');
+  }
 }

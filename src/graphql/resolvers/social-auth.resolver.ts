@@ -5,9 +5,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { SocialAccount, User } from '../../entities';
-import { notifySocialAccount } from '../../accounts/account-mail';
-import { confirmIdentity } from '../../accounts/reauth';
 import { authPayload } from '../payload';
+import { confirmation } from '../reauth';
 import { ConnectSocialArgs } from '../types/connect-social.args';
 import { SocialLoginPayload } from '../types/social-login-payload.type';
 import { SocialTokenArgs } from '../types/social-token.args';
@@ -27,29 +26,13 @@ export class SocialAuthResolver {
     description: 'Links a provider account to the signed-in user, after confirming identity as updateMe does (`password`, or a recent sign-in). The account is mailed a notice.',
   })
   async connectSocialAccount(@Args() { provider, password, ...token }: ConnectSocialArgs, @Ctx() ctx: Context): Promise<SocialAccount> {
-    const viewer = await ctx.requireViewer();
-    // Before the provider is asked: a wrong password costs no provider call and no single-use ID token.
-    await confirmIdentity(ctx, viewer, password);
-    const profile = await ctx.services.socialAuth.verify(ctx.em, provider, token);
-    const field = token.idToken != null ? 'idToken' : 'accessToken';
-    const { account, created } = await ctx.services.socialAccounts.connect(ctx.em, viewer.id, provider, profile, field);
-    if (created) {
-      notifySocialAccount(ctx.services, viewer, provider, 'connected');
-      ctx.services.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
-    }
-    return account;
+    return ctx.services.socialLinking.connect(ctx.em, await ctx.requireViewer(), provider, token, confirmation(ctx, password));
   }
 
   @Authorized()
   @Mutation(() => Boolean, { description: "Unlinks one of the signed-in user's provider accounts; false when it is not theirs. Refused when it is their last way to sign in." })
   async disconnectSocialAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const viewer = await ctx.requireViewer();
-    if (!/^\d{1,15}$/.test(id)) return false;
-    const removed = await ctx.services.socialAccounts.disconnect(ctx.em, viewer.id, Number(id));
-    if (!removed) return false;
-    notifySocialAccount(ctx.services, viewer, removed.provider, 'disconnected');
-    ctx.services.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
-    return true;
+    return ctx.services.socialLinking.disconnect(ctx.em, await ctx.requireViewer(), id);
   }
 }
 
