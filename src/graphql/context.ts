@@ -4,19 +4,19 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { IncomingMessage } from 'node:http';
 import type { Services } from '../services';
-import { loadViewer, readAuthorization, type AuthState } from '../sessions/access';
+import { accessState, loadViewer, type AuthState } from '../sessions/access';
 import type { User } from '../entities';
 import { unauthenticated, type AuthFailureReason } from '../errors';
 import type { ClientMeta } from '../sessions/sessions';
-import { parseCookies } from '../http/cookies';
+import type { CredentialChange, Credentials } from '../http/credentials';
 
 export interface Context {
   em: SqlEntityManager;
   services: Services;
   auth: AuthState;
   client: ClientMeta;
-  /** Request cookies; only read in cookie mode (JWT_COOKIE=true). */
-  cookies: Record<string, string>;
+  /** What the request presented (http/credentials.ts): the access token, the refresh cookie. */
+  credentials: Credentials;
   /**
    * What the request learns while it runs. A nested object on purpose:
    * Apollo shallow-copies the context, and this must be shared with the
@@ -32,8 +32,8 @@ export interface Context {
 }
 
 export interface RequestState {
-  /** Set-Cookie values the HTTP layer adds to the response. */
-  responseCookies: string[];
+  /** Credentials issued or cleared, in order: the HTTP layer turns them into Set-Cookie (cookie mode). */
+  credentialChanges: CredentialChange[];
   /**
    * Set when this request itself signed someone in (login, register,
    * refresh): that user may see their own private fields in the answer.
@@ -43,13 +43,10 @@ export interface RequestState {
   operation?: string;
 }
 
-export function createContext(services: Services, req: IncomingMessage, clientIp: string | null): Context {
-  const { config, jwt } = services;
-  const cookies = config.cookie.enabled ? parseCookies(req.headers.cookie) : {};
-  // The header wins; the access cookie is the fallback for browser apps.
-  const cookieToken = cookies[config.cookie.accessName];
-  const header = req.headers.authorization ?? (cookieToken ? `${config.jwt.authHeaderPrefix} ${cookieToken}` : undefined);
-  const auth = readAuthorization(header, config.jwt.authHeaderPrefix, jwt);
+export function createContext(services: Services, req: IncomingMessage, clientIp: string | null, credentials: Credentials): Context {
+  const auth: AuthState = credentials.problem
+    ? { kind: 'failed', reason: 'TOKEN_INVALID', message: credentials.problem }
+    : accessState(credentials.accessToken, services.jwt);
   // Forked on first use (verifyToken, for one, never needs a unit of work). The
   // getter sits on the prototype because Apollo shallow-copies the context
   // with that prototype kept: an own getter would be read, and so forked, at copy time.
@@ -74,8 +71,8 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     services,
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
-    cookies,
-    request: { responseCookies: [], signedIn: null },
+    credentials,
+    request: { credentialChanges: [], signedIn: null },
     viewerId() {
       return (this.request.signedIn ?? loadedUser)?.id ?? null;
     },

@@ -8,6 +8,7 @@ import type { Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import type { Services } from '../services';
 import { applyCors } from './cors';
+import { credentialCookies, readCredentials } from './credentials';
 import { ERROR_CODES } from '../errors';
 import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
 import { createGraphiqlRoute, GRAPHIQL_PATH, opensInBrowser } from './graphiql';
@@ -42,8 +43,8 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
     const clientIp = services.clientIp(req);
     return handleGraphQL(apollo, req, res, {
       maxBodyBytes: config.graphql.maxBodyBytes,
-      context: async () => (state.ctx ??= createContext(services, req, clientIp)),
-      setCookies: () => state.ctx?.request.responseCookies ?? [],
+      context: async () => (state.ctx ??= createContext(services, req, clientIp, readCredentials(req, config))),
+      setCookies: () => credentialCookies(state.ctx?.request.credentialChanges ?? [], config),
       guard,
     });
   };

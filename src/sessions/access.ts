@@ -1,7 +1,6 @@
-// Who is calling: read from `Authorization: <prefix> <token>` (the configured
-// prefix, JWT by default, or Bearer). The header is checked up front (cheap),
-// the user is loaded once, on first need, in a single query that also checks
-// the session the token was issued in.
+// Who is calling: the access token the request presented (http/credentials.ts
+// reads it) is checked up front (cheap); the user is loaded once, on first
+// need, in a single query that also checks the session the token was issued in.
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../entities';
 import type { AuthFailureReason } from '../errors';
@@ -12,16 +11,10 @@ export type AuthState =
   | { kind: 'failed'; reason: AuthFailureReason; message?: string }
   | { kind: 'token'; claims: AccessClaims };
 
-export function readAuthorization(header: string | undefined, preferredPrefix: string, jwt: JwtService): AuthState {
-  if (header === undefined || header === '') return { kind: 'anonymous' };
-  const m = /^(\S+) +(\S+)$/.exec(header.trim());
-  const prefixes = [preferredPrefix, 'JWT', 'Bearer'].filter((p, i, all) => all.findIndex((q) => q.toLowerCase() === p.toLowerCase()) === i);
-  if (!m || !prefixes.some((p) => p.toLowerCase() === m[1].toLowerCase())) {
-    // `Token …` (DRF's TokenAuthentication) or a bare token: say what works instead of a bare TOKEN_INVALID.
-    const forms = prefixes.map((p) => `"${p} <token>"`).join(' or ');
-    return { kind: 'failed', reason: 'TOKEN_INVALID', message: `The Authorization header must be ${forms}.` };
-  }
-  const result = jwt.verify(m[2]);
+/** The state of a presented access token (none: anonymous). */
+export function accessState(token: string | undefined, jwt: JwtService): AuthState {
+  if (token === undefined) return { kind: 'anonymous' };
+  const result = jwt.verify(token);
   return result.ok ? { kind: 'token', claims: result.claims } : { kind: 'failed', reason: result.reason };
 }
 

@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { AppError } from '../../errors';
 import { checkAccessClaims } from '../../sessions/access';
 import { MAX_TOKEN_LENGTH } from '../../sessions/sessions';
-import { authPayload, clearAuthCookies, refreshTokenFrom, registerPayload } from '../payload';
+import { authPayload, clearCredentials, refreshTokenFrom, registerPayload } from '../payload';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from '../types/auth-payload.type';
 import { LoginArgs } from '../types/login.args';
 import { RegisterInput } from '../types/register.input';
@@ -64,7 +64,7 @@ export class AuthResolver {
     @Arg('everywhere', { defaultValue: false }) everywhere?: boolean,
   ): Promise<boolean> {
     const { sessions } = ctx.services;
-    clearAuthCookies(ctx);
+    clearCredentials(ctx);
     const refreshToken = refreshTokenFrom(ctx, arg);
     if (everywhere) {
       const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, boundedToken(refreshToken)) : null);
