@@ -11,6 +11,8 @@ import { Reader } from './config/reader';
 import { productionProblems } from './config/production';
 import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config/types';
 import { trustProxyProblems } from './http/client-ip';
+import { endpointKey } from './social/providers/descriptor';
+import { PROVIDERS } from './social/providers/registry';
 
 export * from './config/types';
 
@@ -130,30 +132,13 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       retention: r.int('CLEANUP_RETENTION', DAY, 0, 365 * DAY),
     },
     social: {
-      kakaoApiUrl: r.url('KAKAO_API_URL', 'https://kapi.kakao.com'),
-      facebookGraphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0'),
-      naverApiUrl: r.url('NAVER_API_URL', 'https://openapi.naver.com'),
-      googleJwksUrl: r.url('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
-      appleJwksUrl: r.url('APPLE_JWKS_URL', 'https://appleid.apple.com/auth/keys'),
-      kakaoJwksUrl: r.url('KAKAO_JWKS_URL', 'https://kauth.kakao.com/.well-known/jwks.json'),
+      ...providerEndpoints(r, isProduction),
       jwksCacheTtl: r.int('SOCIAL_JWKS_CACHE_TTL', 3600, 1, 86400),
       jwksMinRefetchInterval: r.int('SOCIAL_JWKS_MIN_REFETCH_INTERVAL', 60, 1, 3600),
       httpTimeout: r.int('SOCIAL_HTTP_TIMEOUT', 5, 1, 60),
       connectByEmail: r.bool('SOCIAL_CONNECT_BY_EMAIL', false),
     },
   };
-  const { social } = config;
-  for (const [name, url] of [
-    ['KAKAO_API_URL', social.kakaoApiUrl],
-    ['FACEBOOK_GRAPH_URL', social.facebookGraphUrl],
-    ['NAVER_API_URL', social.naverApiUrl],
-    ['GOOGLE_JWKS_URL', social.googleJwksUrl],
-    ['APPLE_JWKS_URL', social.appleJwksUrl],
-    ['KAKAO_JWKS_URL', social.kakaoJwksUrl],
-  ]) {
-    // Provider access tokens travel to these URLs, and the keys that decide who signs in come from them: never in clear text in production.
-    if (isProduction && !url.startsWith('https:')) r.problems.push(`${name} must use https in production`);
-  }
   if (isProduction && config.account.emailVerification === 'mandatory' && !config.mail.smtpUrl) {
     r.problems.push('ACCOUNT_EMAIL_VERIFICATION=mandatory needs SMTP_URL in production (nobody could ever verify)');
   }
@@ -169,6 +154,20 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** Every provider's endpoints, read alike from its descriptor (kakao's `api` from KAKAO_API_URL into `kakaoApiUrl`). */
+function providerEndpoints(r: Reader, isProduction: boolean): Record<`${string}Url`, string> {
+  const urls: Record<`${string}Url`, string> = {};
+  for (const { id, endpoints } of PROVIDERS) {
+    for (const [name, spec] of Object.entries(endpoints)) {
+      const url = r.url(spec.env, spec.default);
+      // Provider access tokens travel to these URLs, and the keys that decide who signs in come from them: never in clear text in production.
+      if (isProduction && !url.startsWith('https:')) r.problems.push(`${spec.env} must use https in production`);
+      urls[endpointKey(id, name)] = url;
+    }
+  }
+  return urls;
 }
 
 /**

@@ -31,7 +31,7 @@ export class AccountMail {
     return this.mailer.send(passwordResetEmail(user.email, user.username, link(this.links.passwordResetUrl, token), minutes));
   }
 
-  /** The notice lists every way into the account (`methods`, looked up after the answer), so a stranger's link stands out. */
+  /** The notice lists every way into the account (`methods`: `password` and provider names, looked up after the answer), so a stranger's link stands out. */
   passwordChanged(user: User, methods: () => Promise<string[]>): void {
     const { email, username } = user;
     if (!email) return;
@@ -41,8 +41,8 @@ export class AccountMail {
   }
 
   /** Every link and unlink is told to the account: a stolen session must not add a way in silently. */
-  socialAccount(user: User, provider: string, change: 'connected' | 'disconnected'): void {
-    if (user.email) this.send(socialAccountEmail(user.email, user.username, provider, change));
+  socialAccount(user: User, providerName: string, change: 'connected' | 'disconnected'): void {
+    if (user.email) this.send(socialAccountEmail(user.email, user.username, providerName, change));
   }
 
   emailChanged(user: User, oldEmail: string | null | undefined): void {

@@ -10,6 +10,7 @@ import type { BackgroundTasks } from '../background';
 import type { Orm } from '../db/orm';
 import { SocialAccount, User } from '../entities';
 import { badInput } from '../errors';
+import { displayName } from '../social/providers/registry';
 import type { OneTimeTokenService } from '../sessions/one-time-tokens';
 import type { ClientMeta, SessionService } from '../sessions/sessions';
 import { throttleSubject } from '../throttle/client-subject';
@@ -158,7 +159,7 @@ export class AccountService {
       await sessions.revokeAll(em, user.id);
       mail.passwordChanged(user, async () => {
         const linked = await orm.em.fork().find(SocialAccount, { user: user.id }, { fields: ['provider'], orderBy: { id: 'asc' } });
-        return ['password', ...new Set(linked.map((a) => a.provider))];
+        return ['password', ...new Set(linked.map((a) => displayName(a.provider)))];
       });
       return;
     }

@@ -111,14 +111,12 @@ export interface Config {
   /** Browser origins allowed to call with credentials (CORS allow-list). */
   readonly corsOrigins: readonly string[];
   readonly social: {
-    /** Base URLs without a trailing slash; tests point them at loopback fakes. */
-    readonly kakaoApiUrl: string;
-    readonly facebookGraphUrl: string;
-    readonly naverApiUrl: string;
-    /** Where Google, Apple and Kakao publish the keys that sign their ID tokens. */
-    readonly googleJwksUrl: string;
-    readonly appleJwksUrl: string;
-    readonly kakaoJwksUrl: string;
+    /**
+     * Every provider endpoint its descriptor declares (social/providers/*.ts),
+     * as `<provider><Endpoint>Url` (kakaoApiUrl, googleJwksUrl, …): base URLs
+     * without a trailing slash; tests point them at loopback fakes.
+     */
+    readonly [endpoint: `${string}Url`]: string;
     /** Seconds fetched ID-token keys are trusted before they are fetched again. */
     readonly jwksCacheTtl: number;
     /** Seconds between two key refetches of one provider for an unknown kid (and after a failed fetch). */

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import './enums';
 import { authChecker } from './auth-checker';
 import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';

@@ -28,24 +28,22 @@ export const passwordResetEmail = (to: string, username: string, url: string, mi
     { url, label: 'Choose a new password' },
   );
 
-/** `kakao` → `Kakao`: how a provider is named to a person. */
-const providerName = (provider: string) => provider.charAt(0).toUpperCase() + provider.slice(1);
-
-/** `methods`: every way into the account now (`password` and the linked providers), so a stranger's link stands out. */
+/** `methods`: every way into the account now (`password` and the linked providers' names), so a stranger's link stands out. */
 export const passwordChangedEmail = (to: string, username: string, methods: string[]) =>
   message(to, 'Your password was changed', [
     `Hello ${username},`,
     'The password of your account was just changed, and every other session was signed out.',
-    `You can now sign in with: ${methods.map((m) => (m === 'password' ? 'your password' : providerName(m))).join(', ')}.`,
+    `You can now sign in with: ${methods.map((m) => (m === 'password' ? 'your password' : m)).join(', ')}.`,
     'If it was not you, or you do not recognise one of these, reset your password now, disconnect what is not yours, and contact support.',
   ]);
 
+/** `provider`: its display name (Kakao, Facebook, …). */
 export const socialAccountEmail = (to: string, username: string, provider: string, change: 'connected' | 'disconnected') =>
-  message(to, `A ${providerName(provider)} account was ${change} ${change === 'connected' ? 'to' : 'from'} your account`, [
+  message(to, `A ${provider} account was ${change} ${change === 'connected' ? 'to' : 'from'} your account`, [
     `Hello ${username},`,
     change === 'connected'
-      ? `A ${providerName(provider)} account was just connected to your account: whoever holds it can now sign in as you.`
-      : `A ${providerName(provider)} account was just disconnected from your account: it can no longer be used to sign in.`,
+      ? `A ${provider} account was just connected to your account: whoever holds it can now sign in as you.`
+      : `A ${provider} account was just disconnected from your account: it can no longer be used to sign in.`,
     'If it was not you, reset your password now, check the accounts connected to yours, and contact support.',
   ]);
 

@@ -8,6 +8,7 @@ import type { AccountMail } from '../accounts/account-mail';
 import type { Confirmation, Reauthentication } from '../accounts/reauth';
 import type { SocialAccount, User } from '../entities';
 import type { SocialProvider } from './providers/provider-id';
+import { displayName } from './providers/registry';
 import type { SocialAccountService } from './social-accounts';
 import type { SocialAuthService } from './social-auth';
 import type { SocialTokenInput } from './social-credential';
@@ -27,7 +28,7 @@ export class SocialLinking {
     const field = token.idToken != null ? 'idToken' : 'accessToken';
     const { account, created } = await this.socialAccounts.connect(em, viewer.id, provider, profile, field);
     if (created) {
-      this.mail.socialAccount(viewer, provider, 'connected');
+      this.mail.socialAccount(viewer, displayName(provider), 'connected');
       this.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
     }
     return account;
@@ -38,7 +39,7 @@ export class SocialLinking {
     if (!/^\d{1,15}$/.test(id)) return false;
     const removed = await this.socialAccounts.disconnect(em, viewer.id, Number(id));
     if (!removed) return false;
-    this.mail.socialAccount(viewer, removed.provider, 'disconnected');
+    this.mail.socialAccount(viewer, displayName(removed.provider), 'disconnected');
     this.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
     return true;
   }

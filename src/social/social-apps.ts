@@ -1,11 +1,12 @@
-// Provider apps, managed by staff over GraphQL and by operators from the CLI
-// through this one module, so both apply the same rules: one app per
-// provider; Kakao needs its numeric App ID as `key`; Facebook needs its
-// numeric App ID as `clientId` and its App Secret; Google, Apple and Kakao ID
-// tokens may be addressed to `clientId` or any of `extraClientIds`.
+// Provider apps, managed by superusers over GraphQL and by operators from the
+// CLI through this one module, so both apply the same rules: one app per
+// provider, the common field rules here, and each provider's own (Kakao's
+// numeric App ID as `key`, Facebook's numeric App ID and App Secret) from its
+// descriptor. ID tokens may be addressed to `clientId` or any of `extraClientIds`.
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { SocialApp, SocialProvider, type User } from '../entities';
+import { descriptorOf } from './providers/registry';
 import { badInput } from '../errors';
 
 export interface SocialAppFields {
@@ -70,13 +71,8 @@ function checked(input: SocialAppFields, storedSecret: string | null): Omit<Soci
   }
   if (secret && secret.length > FIELD_MAX) throw badInput('secret', `The secret is at most ${FIELD_MAX} characters.`);
   if (key && key.length > FIELD_MAX) throw badInput('key', `The key is at most ${FIELD_MAX} characters.`);
-  if (input.provider === SocialProvider.KAKAO && !/^\d+$/.test(key ?? '')) {
-    throw badInput('key', "Kakao needs the app's numeric App ID as key (Kakao Developers → My Application → App Settings → Summary).");
-  }
-  if (input.provider === SocialProvider.FACEBOOK) {
-    if (!/^\d+$/.test(clientId)) throw badInput('clientId', 'Facebook needs the numeric App ID as client id.');
-    if (!secret) throw badInput('secret', 'Facebook needs the App Secret.');
-  }
+  const problem = descriptorOf(input.provider).app.check({ clientId, extraClientIds, secret, key });
+  if (problem) throw badInput(problem.field, problem.message);
   return { provider: input.provider, name, clientId, extraClientIds, secret, key };
 }
 

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import { SocialApp, type SocialProvider } from '../entities';
 import { socialAuthFailed } from '../errors';
-import { ProviderFailure, type ProviderRegistry, type SocialCredential, type SocialProfile } from './providers/provider';
+import { ProviderFailure, type SocialCredential, type SocialProfile } from './providers/provider';
+import type { ProviderRegistry } from './providers/registry';
 import { socialCredential, type SocialTokenInput } from './social-credential';
 
 /** Provider tokens are printable ASCII without spaces; anything else is refused before it leaves the server. */
@@ -30,13 +31,14 @@ export class SocialAuthService {
 
   /** BAD_USER_INPUT for a combination the provider does not take; SOCIAL_AUTH_FAILED when the token does not hold. */
   async verify(em: EntityManager, provider: SocialProvider, input: SocialTokenInput): Promise<SocialProfile> {
-    const credential = socialCredential(this.providers[provider], input);
+    const { descriptor, provider: identityProvider } = this.providers[provider];
+    const credential = socialCredential(descriptor, input);
     const stopTimer = this.metrics.providerDuration.startTimer({ provider });
     try {
       if (!wellFormed(credential)) throw new ProviderFailure('TOKEN_REJECTED', `${provider}: malformed ${credential.kind}`);
       const app = await em.findOne(SocialApp, { provider });
       if (!app) throw new ProviderFailure('PROVIDER_NOT_CONFIGURED', `${provider}: no SocialApp registered`);
-      return await this.providers[provider].verify(credential, app);
+      return await identityProvider.verify(credential, app);
     } catch (err) {
       if (!(err instanceof ProviderFailure)) throw err;
       this.metrics.providerErrors.inc({ provider, reason: err.reason });

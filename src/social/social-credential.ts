@@ -3,9 +3,9 @@
 // OpenID Connect ID token; Google and Apple an ID token; Facebook and Naver
 // an access token. Exactly one of the two is sent, and a nonce only with an
 // ID token. A wrong combination is BAD_USER_INPUT naming the field to fix.
-import type { SocialProvider } from './providers/provider-id';
 import { badInput } from '../errors';
-import type { CredentialKind, IdentityProvider, SocialCredential } from './providers/provider';
+import type { ProviderDescriptor } from './providers/descriptor';
+import type { CredentialKind, SocialCredential } from './providers/provider';
 
 export interface SocialTokenInput {
   accessToken?: string | null;
@@ -16,11 +16,9 @@ export interface SocialTokenInput {
 /** Printable ASCII without spaces; anything else is refused before it leaves the server. */
 const NONCE_RE = /^[\x21-\x7e]{1,512}$/;
 
-const NAMES: Record<SocialProvider, string> = { kakao: 'Kakao', facebook: 'Facebook', google: 'Google', apple: 'Apple', naver: 'Naver' };
-
-export function socialCredential(provider: IdentityProvider, input: SocialTokenInput): SocialCredential {
+export function socialCredential(provider: ProviderDescriptor, input: SocialTokenInput): SocialCredential {
   const { accessToken, idToken, nonce } = input;
-  const name = NAMES[provider.id];
+  const name = provider.displayName;
   const takes = provider.accepts.map((k) => `an ${k}`).join(' or ');
   if (accessToken != null && idToken != null) throw badInput('idToken', 'Send either accessToken or idToken, not both.');
   const kind: CredentialKind | null = idToken != null ? 'idToken' : accessToken != null ? 'accessToken' : null;

@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SocialProvider } from '../../social/providers/provider-id';
+import { PROVIDERS } from '../../social/providers/registry';
 
 @InputType({
-  description:
-    'Kakao: clientId = REST API key, key = numeric App ID, extraClientIds = native app and JavaScript keys. Facebook: clientId = App ID, secret = App Secret. Google: clientId = web client ID, extraClientIds = iOS and Android client IDs. Apple: clientId = bundle ID, extraClientIds = Services ID. Naver: clientId = Client ID.',
+  // Assembled from the providers' own descriptors, so a new provider documents its app here.
+  description: PROVIDERS.map((p) => `${p.displayName}: ${p.app.description}`).join(' '),
 })
 export class SocialAppInput {
   @Field(() => SocialProvider) provider!: SocialProvider;

@@ -4,17 +4,16 @@
 // nonce is hashed before it is compared. Apple sends the user's name to the
 // app only, once, and never in the token; `email_verified` and
 // `is_private_email` sometimes arrive as the strings "true"/"false".
-import { SocialProvider } from './provider-id';
+import { noAppRules, type ProviderDescriptor } from './descriptor';
 import { IdTokenVerifier, idTokenProfile } from './id-token';
 import type { JwksCache } from './jwks';
 import type { IdentityProvider, ProviderApp, SocialCredential, SocialProfile } from './provider';
+import { SocialProvider } from './provider-id';
 import type { ReplayStore } from './replay-store';
 
 const ISSUER = 'https://appleid.apple.com';
 
 export class AppleProvider implements IdentityProvider {
-  readonly id = SocialProvider.APPLE;
-  readonly accepts = ['idToken'] as const;
   private readonly idTokens: IdTokenVerifier;
 
   constructor(keys: JwksCache, replay: ReplayStore) {
@@ -25,3 +24,12 @@ export class AppleProvider implements IdentityProvider {
     return idTokenProfile(await this.idTokens.verify(credential, app), null, null);
   }
 }
+
+export const apple: ProviderDescriptor = {
+  id: SocialProvider.APPLE,
+  displayName: 'Apple',
+  accepts: ['idToken'],
+  endpoints: { jwks: { env: 'APPLE_JWKS_URL', default: 'https://appleid.apple.com/auth/keys', description: "Apple's ID-token keys." } },
+  app: { description: 'clientId = bundle ID, extraClientIds = Services ID.', check: noAppRules },
+  create: ({ keys, replay }) => new AppleProvider(keys(), replay),
+};

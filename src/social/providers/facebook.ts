@@ -4,9 +4,10 @@
 // which apps can make Facebook require) and must name the same user.
 // Facebook emails count as unverified.
 import { createHmac } from 'node:crypto';
-import { SocialProvider } from './provider-id';
+import type { ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
 import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
+import { SocialProvider } from './provider-id';
 
 const DEBUG_TOKEN_PATH = '/debug_token';
 const USER_PATH = '/me';
@@ -16,9 +17,6 @@ export const appsecretProof = (secret: string, accessToken: string): string =>
   createHmac('sha256', secret).update(accessToken).digest('hex');
 
 export class FacebookProvider implements IdentityProvider {
-  readonly id = SocialProvider.FACEBOOK;
-  readonly accepts = ['accessToken'] as const;
-
   constructor(
     private readonly http: ProviderHttp,
     private readonly baseUrl: string,
@@ -68,3 +66,20 @@ export class FacebookProvider implements IdentityProvider {
     };
   }
 }
+
+export const facebook: ProviderDescriptor = {
+  id: SocialProvider.FACEBOOK,
+  displayName: 'Facebook',
+  accepts: ['accessToken'],
+  endpoints: { graph: { env: 'FACEBOOK_GRAPH_URL', default: 'https://graph.facebook.com/v19.0', description: "Facebook's Graph API, with its version." } },
+  app: {
+    description: 'clientId = App ID, secret = App Secret.',
+    check(app) {
+      // debug_token reports the numeric App ID, and is asked with our own app token (id|secret).
+      if (!/^\d+$/.test(app.clientId)) return { field: 'clientId', message: 'Facebook needs the numeric App ID as client id.' };
+      if (!app.secret) return { field: 'secret', message: 'Facebook needs the App Secret.' };
+      return null;
+    },
+  },
+  create: ({ http, endpoint }) => new FacebookProvider(http, endpoint('graph')),
+};

@@ -8,11 +8,12 @@
 //   Its `sub` is the same user number /v2/user/me answers as `id`, so both
 //   ways reach the same account.
 // Many Kakao accounts share no email.
-import { SocialProvider } from './provider-id';
+import type { ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
 import { IdTokenVerifier, idTokenProfile } from './id-token';
 import type { JwksCache } from './jwks';
 import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
+import { SocialProvider } from './provider-id';
 import type { ReplayStore } from './replay-store';
 
 const TOKEN_INFO_PATH = '/v1/user/access_token_info';
@@ -20,8 +21,6 @@ const USER_PATH = '/v2/user/me';
 const ISSUER = 'https://kauth.kakao.com';
 
 export class KakaoProvider implements IdentityProvider {
-  readonly id = SocialProvider.KAKAO;
-  readonly accepts = ['accessToken', 'idToken'] as const;
   private readonly idTokens: IdTokenVerifier;
 
   constructor(
@@ -71,3 +70,22 @@ export class KakaoProvider implements IdentityProvider {
     };
   }
 }
+
+export const kakao: ProviderDescriptor = {
+  id: SocialProvider.KAKAO,
+  displayName: 'Kakao',
+  accepts: ['accessToken', 'idToken'],
+  endpoints: {
+    api: { env: 'KAKAO_API_URL', default: 'https://kapi.kakao.com', description: "Kakao's user API (access token checks)." },
+    jwks: { env: 'KAKAO_JWKS_URL', default: 'https://kauth.kakao.com/.well-known/jwks.json', description: "Kakao's ID-token keys." },
+  },
+  app: {
+    description: 'clientId = REST API key, key = numeric App ID, extraClientIds = native app and JavaScript keys.',
+    check(app) {
+      // access_token_info reports the numeric App ID a token was issued to.
+      if (!/^\d+$/.test(app.key ?? '')) return { field: 'key', message: "Kakao needs the app's numeric App ID as key (Kakao Developers → My Application → App Settings → Summary)." };
+      return null;
+    },
+  },
+  create: ({ http, endpoint, keys, replay }) => new KakaoProvider(http, endpoint('api'), keys(), replay),
+};

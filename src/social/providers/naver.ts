@@ -5,17 +5,15 @@
 // application, so a token issued to another app names an id that no account
 // linked through our app has; and Naver's email counts as unverified, so it
 // never links to an existing account by email.
-import { SocialProvider } from './provider-id';
+import { noAppRules, type ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
 import { ProviderFailure, asRecord, asString, asSubject, malformed, type IdentityProvider, type SocialCredential, type SocialProfile } from './provider';
+import { SocialProvider } from './provider-id';
 
 const USER_PATH = '/v1/nid/me';
 const SUCCESS = '00';
 
 export class NaverProvider implements IdentityProvider {
-  readonly id = SocialProvider.NAVER;
-  readonly accepts = ['accessToken'] as const;
-
   constructor(
     private readonly http: ProviderHttp,
     private readonly baseUrl: string,
@@ -42,3 +40,12 @@ export class NaverProvider implements IdentityProvider {
     };
   }
 }
+
+export const naver: ProviderDescriptor = {
+  id: SocialProvider.NAVER,
+  displayName: 'Naver',
+  accepts: ['accessToken'],
+  endpoints: { api: { env: 'NAVER_API_URL', default: 'https://openapi.naver.com', description: "Naver's profile API." } },
+  app: { description: 'clientId = Client ID.', check: noAppRules },
+  create: ({ http, endpoint }) => new NaverProvider(http, endpoint('api')),
+};

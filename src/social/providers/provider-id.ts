@@ -1,7 +1,7 @@
 // The providers authql signs in with. Stored lower-case ('kakao') in a plain
 // string column rather than a database enum or check constraint, so adding a
-// provider later needs no migration.
-import { registerEnumType } from 'type-graphql';
+// provider later needs no migration. (GraphQL's SocialProvider enum is
+// registered in graphql/enums.ts.)
 
 export enum SocialProvider {
   KAKAO = 'kakao',
@@ -10,8 +10,6 @@ export enum SocialProvider {
   APPLE = 'apple',
   NAVER = 'naver',
 }
-
-registerEnumType(SocialProvider, { name: 'SocialProvider', description: 'A social sign-in provider.' });
 
 export const SOCIAL_PROVIDERS: readonly SocialProvider[] = Object.values(SocialProvider);
 

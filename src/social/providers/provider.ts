@@ -3,8 +3,6 @@
 // before trusting any profile: a token from any other app still opens /me
 // (token substitution), and an ID token minted for another app is still
 // signed by the provider. It throws ProviderFailure and nothing else.
-import type { SocialProvider } from './provider-id';
-import type { SocialFailureReason } from '../../errors';
 
 export interface SocialProfile {
   /** The provider's stable user id (Kakao and Facebook: decimal; Google, Apple, Naver: an opaque string). */
@@ -36,18 +34,16 @@ export type CredentialKind = 'accessToken' | 'idToken';
 export type SocialCredential = { kind: 'accessToken'; token: string } | { kind: 'idToken'; token: string; nonce: string | null };
 
 export interface IdentityProvider {
-  readonly id: SocialProvider;
-  /** The credentials this provider takes; the first is the one asked for when none is sent. */
-  readonly accepts: readonly CredentialKind[];
   verify(credential: SocialCredential, app: ProviderApp): Promise<SocialProfile>;
 }
 
-export type ProviderRegistry = Readonly<Record<SocialProvider, IdentityProvider>>;
+/** Why a provider refused; each is a SOCIAL_AUTH_FAILED reason in the error catalogue (src/errors.ts). */
+export type ProviderFailureReason = 'PROVIDER_NOT_CONFIGURED' | 'TOKEN_REJECTED' | 'WRONG_APP' | 'PROVIDER_UNAVAILABLE';
 
 /** A failed verification: `reason` goes to the client, `detail` to the log only (never a token). */
 export class ProviderFailure extends Error {
   constructor(
-    readonly reason: SocialFailureReason,
+    readonly reason: ProviderFailureReason,
     readonly detail: string,
   ) {
     super(detail);
