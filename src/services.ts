@@ -24,6 +24,7 @@ import { AccountMail } from './accounts/account-mail';
 import { AccountService } from './accounts/account.service';
 import { Reauthentication } from './accounts/reauth';
 import { StaffAccounts } from './accounts/staff-accounts';
+import { UserDirectory } from './accounts/user-directory';
 import { SocialLinking } from './social/linking';
 import { SocialAppAdmin } from './social/social-apps';
 import { PasswordChangeSignIn } from './sign-in/password-change';
@@ -50,6 +51,8 @@ export interface Services {
   /** What users do to their own accounts. */
   accounts: AccountService;
   staffAccounts: StaffAccounts;
+  /** Reading other users (lists, counts, one by id) with the visibility rules. */
+  users: UserDirectory;
   reauth: Reauthentication;
   sessions: SessionService;
   oneTimeTokens: OneTimeTokenService;
@@ -111,6 +114,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     accountStore,
     accounts,
     staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger),
+    users: new UserDirectory(config.account.emailVerification),
     reauth,
     sessions,
     oneTimeTokens,

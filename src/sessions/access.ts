@@ -3,6 +3,7 @@
 // need, in a single query that also checks the session the token was issued in.
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../entities';
+import { loadedColumns } from '../entities/loaded-columns';
 import type { AuthFailureReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
 
@@ -18,12 +19,11 @@ export function accessState(token: string | undefined, jwt: JwtService): AuthSta
   return result.ok ? { kind: 'token', claims: result.claims } : { kind: 'failed', reason: result.reason };
 }
 
-/** Every users column but the password hash: a viewer never needs it. */
-const VIEWER_COLUMNS = ['id', 'username', 'username_key', 'email', 'email_key', 'email_verified', 'first_name', 'last_name', 'is_active', 'is_staff', 'is_superuser', 'date_joined', 'last_login', 'token_version'];
+/** What checking a token needs; loading the viewer reads every column but hidden and lazy ones (the password hash). */
 const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
 
 /** One query: the user's row (chosen columns) and whether the token's session is live. */
-async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: string[]): Promise<{ row: Record<string, unknown> } | { reason: AuthFailureReason }> {
+async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: readonly string[]): Promise<{ row: Record<string, unknown> } | { reason: AuthFailureReason }> {
   const knex = em.getKnex();
   // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
   const row = (await knex('users as u')
@@ -48,6 +48,6 @@ export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClai
 
 /** The token's user, as a managed entity, when the token still holds (see checkAccessClaims). */
 export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: AuthFailureReason }> {
-  const r = await viewerRow(em, claims, VIEWER_COLUMNS);
+  const r = await viewerRow(em, claims, loadedColumns(em.getMetadata().get(User.name)).columns);
   return 'reason' in r ? r : { user: em.map(User, r.row) };
 }

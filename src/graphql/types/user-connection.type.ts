@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { UserSearch } from '../../accounts/user-directory';
 import { User } from '../../entities';
 
 @ObjectType()
@@ -21,11 +22,4 @@ export class UserConnection {
   @Field(() => PageInfo) pageInfo!: PageInfo;
   // totalCount is a field resolver (user.resolver.ts): counting runs only when asked for.
   search!: UserSearch;
-}
-
-/** The page's search, kept so totalCount counts exactly what the page matched. */
-export interface UserSearch {
-  text: string | null;
-  /** Whether email addresses are matched too (staff viewers only). */
-  emails: boolean;
 }

@@ -1,7 +1,7 @@
 import { ArgsType, Field, Int } from 'type-graphql';
+import { MAX_PAGE_SIZE } from '../../accounts/user-directory';
 
-/** The largest page; the query-cost guard prices an unreadable `first` at this. */
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE };
 
 @ArgsType()
 export class UsersArgs {

@@ -1,0 +1,56 @@
+// The column lists that load users by hand (the viewer's knex query, the
+// users page's plain rows) come from MikroORM's metadata: a new column is
+// read everywhere, and a hand list that disagrees with the entity fails here.
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { EntityMetadata, EntityProperty } from '@mikro-orm/core';
+import { User } from '../../src/entities';
+import { loadedColumns } from '../../src/entities/loaded-columns';
+import { loadViewer } from '../../src/sessions/access';
+import { registerUser } from '../helpers/fixtures';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(() => s.stop());
+
+const userMeta = () => s.app.orm.getMetadata().get(User.name) as EntityMetadata<User>;
+
+test('users are loaded with every persisted column of the entity but the password hash', () => {
+  const meta = userMeta();
+  const persisted = meta.props.filter((p) => p.persist !== false).map((p) => p.name);
+  const { properties, columns } = loadedColumns(meta);
+  expect([...properties].sort()).toEqual(persisted.filter((name) => name !== 'password').sort());
+  expect(properties).toEqual(expect.arrayContaining(['usernameKey', 'emailKey', 'tokenVersion', 'lastLogin']));
+  expect(columns).toEqual(properties.map((name) => (meta.properties as Record<string, EntityProperty>)[name].fieldNames[0]));
+  expect(columns).not.toContain('password');
+});
+
+test('a property added to the entity joins the lists; a lazy or hidden one does not', () => {
+  const meta = userMeta();
+  const extra = (name: string, more: Partial<EntityProperty>) => ({ ...meta.properties.firstName, name, fieldNames: [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], ...more }) as EntityProperty;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(meta)), meta, {
+    props: [...meta.props, extra('nickname', {}), extra('recoverySecret', { hidden: true, lazy: true }), extra('apiNote', { hidden: true })],
+  }) as EntityMetadata;
+  const { properties, columns } = loadedColumns(copy);
+  expect(properties).toContain('nickname');
+  expect(columns).toContain('nickname');
+  expect(properties).not.toContain('recoverySecret');
+  expect(properties).not.toContain('apiNote');
+});
+
+test('the viewer and a users page carry every loaded property (none reads as undefined)', async () => {
+  const u = await registerUser(s);
+  const em = s.app.orm.em.fork() as SqlEntityManager;
+  const { properties } = loadedColumns(userMeta());
+  const claims = s.app.services.jwt.verifyOrThrow(u.token);
+  const viewer = await loadViewer(em, claims);
+  if (!('user' in viewer)) throw new Error(`viewer not loaded: ${viewer.reason}`);
+  const page = await s.app.services.users.page(em, viewer.user, { first: 100 });
+  const row = page.users.find((p) => p.id === viewer.user.id);
+  for (const name of properties) {
+    expect([name, (viewer.user as unknown as Record<string, unknown>)[name]]).not.toEqual([name, undefined]);
+    expect([name, (row as unknown as Record<string, unknown>)[name]]).not.toEqual([name, undefined]);
+  }
+});
