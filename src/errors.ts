@@ -33,8 +33,27 @@ export const REQUEST_ERROR_CODES = [
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
+/** Why a social sign-in failed; sent as `extensions.reason` with SOCIAL_AUTH_FAILED. */
+export const SOCIAL_FAILURE_REASONS = ['PROVIDER_NOT_CONFIGURED', 'TOKEN_REJECTED', 'WRONG_APP', 'PROVIDER_UNAVAILABLE', 'EMAIL_CONFLICT'] as const;
+export type SocialFailureReason = (typeof SOCIAL_FAILURE_REASONS)[number];
+
+/**
+ * The `extensions.reason` values each code may carry: part of the catalogue,
+ * pinned by the same test, so a client can switch on them.
+ */
+export const ERROR_REASONS = {
+  /** Why a protected field refused the caller (an Apollo link refreshes on TOKEN_EXPIRED). */
+  UNAUTHENTICATED: ['MISSING_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'USER_INACTIVE'],
+  /** refreshToken: the session was revoked or its user deactivated; verifyToken: what made the token's user or session invalid. */
+  TOKEN_INVALID: ['SESSION_REVOKED', 'USER_INACTIVE', 'TOKEN_INVALID'],
+  SOCIAL_AUTH_FAILED: SOCIAL_FAILURE_REASONS,
+  /** disconnectSocialAccount of the account's only way in. */
+  BAD_USER_INPUT: ['LAST_SIGN_IN_METHOD'],
+} as const satisfies Partial<Record<ErrorCode, readonly string[]>>;
+export type ErrorReason<C extends keyof typeof ERROR_REASONS> = (typeof ERROR_REASONS)[C][number];
+
 /** Why a protected field refused an anonymous or badly authenticated caller. */
-export type AuthFailureReason = 'MISSING_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'USER_INACTIVE';
+export type AuthFailureReason = ErrorReason<'UNAUTHENTICATED'>;
 
 export class AppError extends GraphQLError {
   constructor(
@@ -47,23 +66,20 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (reason: AuthFailureReason, message: string = ERROR_CODES.UNAUTHENTICATED) =>
-  new AppError('UNAUTHENTICATED', message, { reason });
+export const unauthenticated = (reason: AuthFailureReason, message: string = ERROR_CODES.UNAUTHENTICATED) => withReason('UNAUTHENTICATED', reason, message);
 
 export const badInput = (field: string, message: string) =>
   new AppError('BAD_USER_INPUT', message, { field });
 
-/** Why a social sign-in failed; sent as `extensions.reason` with SOCIAL_AUTH_FAILED. */
-export const SOCIAL_FAILURE_REASONS = ['PROVIDER_NOT_CONFIGURED', 'TOKEN_REJECTED', 'WRONG_APP', 'PROVIDER_UNAVAILABLE', 'EMAIL_CONFLICT'] as const;
-export type SocialFailureReason = (typeof SOCIAL_FAILURE_REASONS)[number];
+/** An error whose `reason` comes from the catalogue (ERROR_REASONS). */
+export const withReason = <C extends keyof typeof ERROR_REASONS>(code: C, reason: ErrorReason<C>, message: string = ERROR_CODES[code], extra: Record<string, unknown> = {}) =>
+  new AppError(code, message, { ...extra, reason });
 
 export const socialAuthFailed = (reason: SocialFailureReason) =>
-  new AppError(
+  withReason(
     'SOCIAL_AUTH_FAILED',
-    reason === 'EMAIL_CONFLICT'
-      ? 'An account with this email already exists: sign in to it, then connect this provider account.'
-      : ERROR_CODES.SOCIAL_AUTH_FAILED,
-    { reason },
+    reason,
+    reason === 'EMAIL_CONFLICT' ? 'An account with this email already exists: sign in to it, then connect this provider account.' : ERROR_CODES.SOCIAL_AUTH_FAILED,
   );
 
 const PASSTHROUGH = new Set<string>([...Object.keys(ERROR_CODES), ...REQUEST_ERROR_CODES]);

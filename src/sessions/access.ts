@@ -23,7 +23,10 @@ export function accessState(token: string | undefined, jwt: JwtService): AuthSta
 const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
 
 /** One query: the user's row (chosen columns) and whether the token's session is live. */
-async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: readonly string[]): Promise<{ row: Record<string, unknown> } | { reason: AuthFailureReason }> {
+/** What a well-signed token can still be refused for once its user and session are looked up. */
+type ViewerProblem = Extract<AuthFailureReason, 'TOKEN_INVALID' | 'USER_INACTIVE'>;
+
+async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: readonly string[]): Promise<{ row: Record<string, unknown> } | { reason: ViewerProblem }> {
   const knex = em.getKnex();
   // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
   const row = (await knex('users as u')
@@ -41,13 +44,13 @@ async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: re
 }
 
 /** Null when the token's user still exists, is active, has the same token version and a live session. */
-export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClaims): Promise<AuthFailureReason | null> {
+export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClaims): Promise<ViewerProblem | null> {
   const r = await viewerRow(em, claims, CHECK_COLUMNS);
   return 'reason' in r ? r.reason : null;
 }
 
 /** The token's user, as a managed entity, when the token still holds (see checkAccessClaims). */
-export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: AuthFailureReason }> {
+export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: ViewerProblem }> {
   const r = await viewerRow(em, claims, loadedColumns(em.getMetadata().get(User.name)).columns);
   return 'reason' in r ? r : { user: em.map(User, r.row) };
 }

@@ -12,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config';
 import { RefreshToken, Session, User } from '../entities';
-import { AppError } from '../errors';
+import { AppError, withReason, type ErrorReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
 import { formatToken, hashSecret, newOpaqueToken, newTokenId, parseToken, secretMatches, successorOf, type OpaqueToken } from './opaque-token';
 
@@ -35,7 +35,8 @@ export interface IssuedSession {
 type RotateOutcome =
   | { kind: 'ok'; session: Session; next: OpaqueToken }
   | { kind: 'reused' }
-  | { kind: 'fail'; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED'; reason?: string };
+  | { kind: 'fail'; code: 'TOKEN_INVALID'; reason?: ErrorReason<'TOKEN_INVALID'> }
+  | { kind: 'fail'; code: 'TOKEN_EXPIRED'; reason?: undefined };
 
 const MAX_USER_AGENT = 512;
 /** The longest token (access or refresh) worth looking up; longer ones are TOKEN_INVALID at once. */
@@ -92,7 +93,7 @@ export class SessionService {
     if (!token) throw new AppError('TOKEN_INVALID');
     const outcome = await em.transactional((tx) => this.rotateIn(tx, token));
     if (outcome.kind === 'reused') throw new AppError('REFRESH_TOKEN_REUSED');
-    if (outcome.kind === 'fail') throw new AppError(outcome.code, undefined, outcome.reason ? { reason: outcome.reason } : {});
+    if (outcome.kind === 'fail') throw outcome.reason ? withReason('TOKEN_INVALID', outcome.reason) : new AppError(outcome.code);
     return this.issue(outcome.session, outcome.session.user, formatToken(outcome.next));
   }
 

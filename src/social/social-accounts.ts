@@ -11,7 +11,7 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
 import { SocialAccount, User, type SocialProvider } from '../entities';
-import { AppError, socialAuthFailed } from '../errors';
+import { AppError, socialAuthFailed, withReason } from '../errors';
 import type { SocialProfile } from './providers/provider';
 import { USERNAME_MAX, capturesEmail, emailKey, usernameKey } from '../accounts/accounts';
 import { PasswordHasher } from '../accounts/passwords';
@@ -67,10 +67,7 @@ export class SocialAccountService {
       const target = accounts.find((a) => a.id === accountId);
       if (!target) return null;
       if (accounts.length === 1 && !PasswordHasher.isUsable(user.password)) {
-        throw new AppError('BAD_USER_INPUT', 'This is your only way to sign in: set a password or connect another account first.', {
-          field: 'id',
-          reason: 'LAST_SIGN_IN_METHOD',
-        });
+        throw withReason('BAD_USER_INPUT', 'LAST_SIGN_IN_METHOD', 'This is your only way to sign in: set a password or connect another account first.', { field: 'id' });
       }
       await tx.remove(target).flush();
       return target;

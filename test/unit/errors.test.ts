@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '../../src/errors';
+import { ERROR_CODES, ERROR_REASONS } from '../../src/errors';
 
 // Pins the catalogue: adding or removing a code is an API change and must be
 // deliberate (update this list, the README table and the changelog).
@@ -19,4 +19,14 @@ test('the error catalogue', () => {
       'UNAUTHENTICATED',
     ].sort(),
   );
+});
+
+// The reasons are part of the catalogue too: a client switches on them.
+test('the reasons each code may carry', () => {
+  expect(ERROR_REASONS).toEqual({
+    UNAUTHENTICATED: ['MISSING_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'USER_INACTIVE'],
+    TOKEN_INVALID: ['SESSION_REVOKED', 'USER_INACTIVE', 'TOKEN_INVALID'],
+    SOCIAL_AUTH_FAILED: ['PROVIDER_NOT_CONFIGURED', 'TOKEN_REJECTED', 'WRONG_APP', 'PROVIDER_UNAVAILABLE', 'EMAIL_CONFLICT'],
+    BAD_USER_INPUT: ['LAST_SIGN_IN_METHOD'],
+  });
 });

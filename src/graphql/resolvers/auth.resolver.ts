@@ -3,7 +3,7 @@
 // revocation added.
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { AppError } from '../../errors';
+import { AppError, unauthenticated, withReason } from '../../errors';
 import { checkAccessClaims } from '../../sessions/access';
 import { MAX_TOKEN_LENGTH } from '../../sessions/sessions';
 import { authPayload, clearCredentials, refreshTokenFrom, registerPayload } from '../payload';
@@ -43,7 +43,7 @@ export class AuthResolver {
     if (token.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
     const claims = ctx.services.jwt.verifyOrThrow(token);
     const reason = await checkAccessClaims(ctx.em, claims);
-    if (reason) throw new AppError('TOKEN_INVALID', undefined, { reason });
+    if (reason) throw withReason('TOKEN_INVALID', reason);
     return Object.assign(new VerifyTokenPayload(), { token, payload: TokenPayload.from(claims) });
   }
 
@@ -68,7 +68,7 @@ export class AuthResolver {
     const refreshToken = refreshTokenFrom(ctx, arg);
     if (everywhere) {
       const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, boundedToken(refreshToken)) : null);
-      if (!userId) throw new AppError('UNAUTHENTICATED', undefined, { reason: 'MISSING_TOKEN' });
+      if (!userId) throw unauthenticated('MISSING_TOKEN');
       return (await sessions.revokeAll(ctx.em, userId)) > 0;
     }
     if (refreshToken) return sessions.revokeByToken(ctx.em, boundedToken(refreshToken));
