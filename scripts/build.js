@@ -16,19 +16,28 @@ const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
 function files(rel) {
   const abs = path.join(ROOT, rel);
   if (!fs.statSync(abs).isDirectory()) return [rel];
-  return fs.readdirSync(abs).sort().flatMap((name) => files(path.join(rel, name)));
+  return fs
+    .readdirSync(abs)
+    .sort()
+    .flatMap((name) => files(path.join(rel, name)));
 }
 
 function sourceHash() {
   const hash = createHash('sha256');
-  for (const file of INPUTS.flatMap(files)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update('\0');
+  for (const file of INPUTS.flatMap(files))
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(ROOT, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 function build() {
   const hash = sourceHash();
   // Without the TypeScript compiler (an install with --omit=dev) this fails with its own message.
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   fs.writeFileSync(STAMP, `${hash}\n`);
 }
 

@@ -1,25 +1,26 @@
 // createApp(config) builds and starts everything: database (with
 // migrations), services, schema, Apollo and the HTTP server. Nothing happens
 // on import; tests call createApp with port 0 and their own config.
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+
 import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
-import type { Context } from './graphql/context';
-import { openOrm, type Orm } from './db/orm';
+import { type Orm, openOrm } from './db/orm';
 import { createFormatError } from './errors';
-import { operationLabelPlugin } from './graphql/operation-plugin';
-import { GRAPHIQL_PATH } from './http/graphiql';
+import type { Context } from './graphql/context';
 import { noIntrospection } from './graphql/no-introspection';
-import { createHttpServer, GRAPHQL_PATH } from './http/server';
-import { listenMetrics, type MetricsListener } from './http/metrics-server';
-import { createLogger } from './logger';
+import { operationLabelPlugin } from './graphql/operation-plugin';
 import { createSchema } from './graphql/schema';
-import { Sweeper } from './sessions/cleanup';
+import { GRAPHIQL_PATH } from './http/graphiql';
+import { listenMetrics, type MetricsListener } from './http/metrics-server';
+import { createHttpServer, GRAPHQL_PATH } from './http/server';
+import { createLogger } from './logger';
 import { createServices, type Services } from './services';
+import { Sweeper } from './sessions/cleanup';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
@@ -58,7 +59,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   try {
     if (config.autoMigrate) {
       const applied = await orm.getMigrator().up();
-      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
+      if (applied.length > 0)
+        logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
     }
     const services = createServices(config, orm, logger, redis);
     if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { keyProblems } from './sessions/keys';
-import { databaseUrlProblems } from './db/database-url';
-import { Reader } from './config/reader';
 import { productionProblems } from './config/production';
-import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config/types';
+import { Reader } from './config/reader';
+import { type Config, type Env, JWT_ALGORITHMS, type JwtAlgorithm, type NodeEnv } from './config/types';
+import { databaseUrlProblems } from './db/database-url';
 import { trustProxyProblems } from './http/client-ip';
+import { keyProblems } from './sessions/keys';
 import { endpointKey } from './social/providers/descriptor';
 import { PROVIDERS } from './social/providers/registry';
 
@@ -144,13 +144,19 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   }
   if (config.mail.smtpUrl && !/^smtps?:\/\//.test(config.mail.smtpUrl)) r.problems.push('SMTP_URL must start with smtp:// or smtps://');
   if (config.cookie.sameSite === 'None' && !config.cookie.secure) r.problems.push('JWT_COOKIE_SAMESITE=None needs JWT_COOKIE_SECURE=true');
-  if (config.cookie.hideTokenFields && !config.cookie.enabled) r.problems.push('JWT_HIDE_TOKEN_FIELDS=true needs JWT_COOKIE=true (the tokens would reach nobody)');
+  if (config.cookie.hideTokenFields && !config.cookie.enabled)
+    r.problems.push('JWT_HIDE_TOKEN_FIELDS=true needs JWT_COOKIE=true (the tokens would reach nobody)');
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
   r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
-  r.problems.push(...productionProblems(config, { passwordResetUrl: r.str('PASSWORD_RESET_URL') !== undefined, emailVerificationUrl: r.str('EMAIL_VERIFICATION_URL') !== undefined }));
+  r.problems.push(
+    ...productionProblems(config, {
+      passwordResetUrl: r.str('PASSWORD_RESET_URL') !== undefined,
+      emailVerificationUrl: r.str('EMAIL_VERIFICATION_URL') !== undefined,
+    }),
+  );
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);

@@ -1,8 +1,9 @@
 // The closed catalogue of error codes a client can see. Anything thrown that
 // is not an AppError (or one of GraphQL's own request errors) is masked as
 // INTERNAL_SERVER_ERROR by formatError; its cause goes to the log only.
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
 import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 
 export const ERROR_CODES = {
@@ -68,18 +69,23 @@ export class AppError extends GraphQLError {
 
 export const unauthenticated = (reason: AuthFailureReason, message: string = ERROR_CODES.UNAUTHENTICATED) => withReason('UNAUTHENTICATED', reason, message);
 
-export const badInput = (field: string, message: string) =>
-  new AppError('BAD_USER_INPUT', message, { field });
+export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, { field });
 
 /** An error whose `reason` comes from the catalogue (ERROR_REASONS). */
-export const withReason = <C extends keyof typeof ERROR_REASONS>(code: C, reason: ErrorReason<C>, message: string = ERROR_CODES[code], extra: Record<string, unknown> = {}) =>
-  new AppError(code, message, { ...extra, reason });
+export const withReason = <C extends keyof typeof ERROR_REASONS>(
+  code: C,
+  reason: ErrorReason<C>,
+  message: string = ERROR_CODES[code],
+  extra: Record<string, unknown> = {},
+) => new AppError(code, message, { ...extra, reason });
 
 export const socialAuthFailed = (reason: SocialFailureReason) =>
   withReason(
     'SOCIAL_AUTH_FAILED',
     reason,
-    reason === 'EMAIL_CONFLICT' ? 'An account with this email already exists: sign in to it, then connect this provider account.' : ERROR_CODES.SOCIAL_AUTH_FAILED,
+    reason === 'EMAIL_CONFLICT'
+      ? 'An account with this email already exists: sign in to it, then connect this provider account.'
+      : ERROR_CODES.SOCIAL_AUTH_FAILED,
   );
 
 const PASSTHROUGH = new Set<string>([...Object.keys(ERROR_CODES), ...REQUEST_ERROR_CODES]);
@@ -103,7 +109,12 @@ export function createFormatError(log: (err: unknown) => void) {
     }
     log(original);
     if (isTransientDatabaseError(original)) {
-      return { message: ERROR_CODES.SERVICE_UNAVAILABLE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
+      return {
+        message: ERROR_CODES.SERVICE_UNAVAILABLE,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      };
     }
     return {
       message: ERROR_CODES.INTERNAL_SERVER_ERROR,
@@ -126,7 +137,10 @@ export function coercionField(message: string): string | null {
   const inner = /; Field "(\w+)" (?:of required type|is not defined)/.exec(message)?.[1];
   if (inner) return inner;
   const at = / at "([^"]+)"/.exec(message)?.[1];
-  const last = at?.replace(/\[\d+\]/g, '').split('.').at(-1);
+  const last = at
+    ?.replace(/\[\d+\]/g, '')
+    .split('.')
+    .at(-1);
   return last || variable;
 }
 
@@ -154,14 +168,23 @@ function validationFailure(formatted: GraphQLFormattedError, err: ArgumentValida
  * report lost or refused connections.
  */
 export function isTransientDatabaseError(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     const name = typeof e.name === 'string' ? e.name : '';
     const message = typeof e.message === 'string' ? e.message : '';
     if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /SQLITE_(BUSY|LOCKED)/.test(message)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code)) return true;
     if (['ConnectionException', 'LockWaitTimeoutException', 'DeadlockException', 'KnexTimeoutError'].includes(name)) return true;
-    if (/Connection terminated|Connection ended unexpectedly|is not currently accepting connections|Unable to acquire a connection|Knex: Timeout acquiring a connection|database .* does not allow connections|the database system is shutting down/i.test(message)) return true;
+    if (
+      /Connection terminated|Connection ended unexpectedly|is not currently accepting connections|Unable to acquire a connection|Knex: Timeout acquiring a connection|database .* does not allow connections|the database system is shutting down/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -17,10 +17,13 @@ async function main(): Promise<void> {
     signalled = true;
     app.services.logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Apollo's drain already cuts connections at SHUTDOWN_TIMEOUT; this is the backstop.
-    const force = setTimeout(() => {
-      app.services.logger.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, (config.shutdownTimeout + 5) * 1000);
+    const force = setTimeout(
+      () => {
+        app.services.logger.error('shutdown timed out; exiting');
+        process.exit(1);
+      },
+      (config.shutdownTimeout + 5) * 1000,
+    );
     force.unref();
     app.stop().then(
       () => {

@@ -60,5 +60,8 @@ export function formatRecord(record: Record<string, unknown>, paint: (code: stri
 const errorLike = (v: unknown): v is { message: unknown; stack?: unknown } => !!v && typeof v === 'object' && 'message' in v;
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `    ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 }

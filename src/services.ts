@@ -2,38 +2,38 @@
 // request through the context (no globals, no container).
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { Orm } from './db/orm';
-import { AccountStore } from './accounts/accounts';
-import { JwtService } from './sessions/jwt';
-import { PasswordHasher } from './accounts/passwords';
-import { SessionService } from './sessions/sessions';
-import { OneTimeTokenService } from './sessions/one-time-tokens';
-import { BackgroundTasks } from './background';
-import { createMailer, type Mailer } from './mail/mailer';
-import { RateLimiter } from './throttle/rate-limiter';
-import { MemoryStore, RedisStore } from './throttle/stores';
-import { createClientIpResolver, type ClientIpResolver } from './http/client-ip';
-import { createMetrics, type Metrics } from './metrics';
-import { SocialAccountService } from './social/social-accounts';
-import { SocialAuthService } from './social/social-auth';
-import { ProviderHttp } from './social/providers/http';
-import { createProviders, type ProviderRegistry } from './social/providers/registry';
-import { RedisReplayStore } from './social/providers/replay-store';
-import { AccountMail } from './accounts/account-mail';
 import { AccountService } from './accounts/account.service';
+import { AccountMail } from './accounts/account-mail';
+import { AccountStore } from './accounts/accounts';
+import { PasswordHasher } from './accounts/passwords';
 import { Reauthentication } from './accounts/reauth';
 import { StaffAccounts } from './accounts/staff-accounts';
 import { UserDirectory } from './accounts/user-directory';
-import { SocialLinking } from './social/linking';
-import { SocialAppAdmin } from './social/social-apps';
-import { PasswordChangeSignIn } from './sign-in/password-change';
+import { BackgroundTasks } from './background';
+import type { Config } from './config';
+import type { Orm } from './db/orm';
+import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
+import { createMailer, type Mailer } from './mail/mailer';
+import { createMetrics, type Metrics } from './metrics';
+import { JwtService } from './sessions/jwt';
+import { OneTimeTokenService } from './sessions/one-time-tokens';
+import { SessionService } from './sessions/sessions';
 import type { SignInHook } from './sign-in/attempt';
 import { PasswordSignIn } from './sign-in/password';
+import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
 import { TokenRefresh } from './sign-in/refresh';
 import { RegistrationSignIn } from './sign-in/registration';
 import { SocialSignIn } from './sign-in/social';
+import { SocialLinking } from './social/linking';
+import { ProviderHttp } from './social/providers/http';
+import { createProviders, type ProviderRegistry } from './social/providers/registry';
+import { RedisReplayStore } from './social/providers/replay-store';
+import { SocialAccountService } from './social/social-accounts';
+import { SocialAppAdmin } from './social/social-apps';
+import { SocialAuthService } from './social/social-auth';
+import { RateLimiter } from './throttle/rate-limiter';
+import { MemoryStore, RedisStore } from './throttle/stores';
 
 export interface Services {
   config: Config;
@@ -96,7 +96,19 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const background = new BackgroundTasks(logger);
   const mail = new AccountMail(mailer, background, logger, config.account);
   const reauth = new Reauthentication(rateLimiter, passwords);
-  const accounts = new AccountService({ store: accountStore, passwords, sessions, oneTimeTokens, rateLimiter, reauth, mail, background, orm, logger, policy: config.account });
+  const accounts = new AccountService({
+    store: accountStore,
+    passwords,
+    sessions,
+    oneTimeTokens,
+    rateLimiter,
+    reauth,
+    mail,
+    background,
+    orm,
+    logger,
+    policy: config.account,
+  });
   const socialAuth = new SocialAuthService(providers, logger, metrics);
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });

@@ -117,8 +117,14 @@
     };
     const res = await send();
     if (!session || !session.refreshToken || !(res.headers.get('content-type') || '').includes('json')) return res;
-    const body = await res.clone().json().catch(() => null);
-    const expired = body && Array.isArray(body.errors) && body.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED' && e.extensions.reason === 'TOKEN_EXPIRED');
+    const body = await res
+      .clone()
+      .json()
+      .catch(() => null);
+    const expired =
+      body &&
+      Array.isArray(body.errors) &&
+      body.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED' && e.extensions.reason === 'TOKEN_EXPIRED');
     return expired && (await refresh()) ? send() : res;
   }
 
@@ -171,7 +177,9 @@
   ReactDOM.createRoot($('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher,
-      defaultQuery: params.get('query') || '# Sign in above, then run this (Ctrl-Enter).\n{\n  me { id username email }\n  users(first: 10) {\n    totalCount\n    edges { node { id username } }\n  }\n}\n',
+      defaultQuery:
+        params.get('query') ||
+        '# Sign in above, then run this (Ctrl-Enter).\n{\n  me { id username email }\n  users(first: 10) {\n    totalCount\n    edges { node { id username } }\n  }\n}\n',
       query: params.get('query') || undefined,
       shouldPersistHeaders: false,
     }),

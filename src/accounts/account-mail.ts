@@ -6,8 +6,16 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background';
 import type { Config } from '../config/types';
 import type { User } from '../entities';
-import { sendInBackground, type Mailer } from '../mail/mailer';
-import { emailChangedEmail, link, passwordChangedEmail, passwordResetEmail, registrationAttemptEmail, socialAccountEmail, verificationEmail } from '../mail/templates';
+import { type Mailer, sendInBackground } from '../mail/mailer';
+import {
+  emailChangedEmail,
+  link,
+  passwordChangedEmail,
+  passwordResetEmail,
+  registrationAttemptEmail,
+  socialAccountEmail,
+  verificationEmail,
+} from '../mail/templates';
 
 export type MailLinks = Pick<Config['account'], 'emailVerificationUrl' | 'emailVerificationTimeout' | 'passwordResetUrl' | 'passwordResetTimeout'>;
 

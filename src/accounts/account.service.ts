@@ -3,24 +3,24 @@
 // the account. Each change is written first and then settled in one place
 // (settle): the sessions it must end are ended and the notice it owes is sent.
 // The token-version subscriber stays the only code that bumps token versions.
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background';
 import type { Orm } from '../db/orm';
 import { SocialAccount, User } from '../entities';
 import { badInput } from '../errors';
-import { displayName } from '../social/providers/registry';
 import type { OneTimeTokenService } from '../sessions/one-time-tokens';
 import type { ClientMeta, SessionService } from '../sessions/sessions';
+import { displayName } from '../social/providers/registry';
 import { throttleSubject } from '../throttle/client-subject';
 import type { RateLimiter } from '../throttle/rate-limiter';
 import type { AccountMail, MailLinks } from './account-mail';
-import { emailKey, type AccountStore, type NewAccount } from './accounts';
+import { type AccountStore, emailKey, type NewAccount } from './accounts';
 import { passwordProblem } from './password-rules';
 import type { PasswordHasher } from './passwords';
 import type { Confirmation, Reauthentication } from './reauth';
-import { registerAccount, type Registration } from './registration';
+import { type Registration, registerAccount } from './registration';
 import { sendVerification } from './verification';
 
 export interface AccountServiceDeps {

@@ -1,11 +1,11 @@
 // Creating accounts and checking passwords. Unknown user, wrong password and
 // inactive user are one answer (INVALID_CREDENTIALS) in one time: the hash
 // work is always done, against a dummy hash when there is no account.
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User } from '../entities';
 import { AppError, badInput } from '../errors';
-import { PasswordHasher } from './passwords';
 import { passwordProblem } from './password-rules';
+import { PasswordHasher } from './passwords';
 
 export const USERNAME_MAX = 150;
 /** Django's default username rule: letters, digits and @ . + - _ */

@@ -9,10 +9,11 @@
 //
 // The work factor is read from the hash itself, so a row asking for more than
 // WORK_FACTOR_CAPS is never computed: it would cost seconds of CPU per guess.
-import { verify as argon2Verify } from '@node-rs/argon2';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+
 import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { verify as argon2Verify } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import type { HashScheme } from './hash-gate';
 
 const pbkdf2Async = promisify(pbkdf2);

@@ -34,7 +34,8 @@ export class HashGate {
     } finally {
       this.metrics?.passwordHashActive.dec();
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next task
+      if (next)
+        next(); // the slot passes straight to the next task
       else this.running--;
     }
   }

@@ -2,8 +2,9 @@
 // @node-rs/argon2 runs each hash on libuv's thread pool, so a sign-in never
 // stalls the event loop for other requests. Every hash, native or imported
 // from Django, passes one HashGate, and none asks for more work than the caps.
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+
 import { randomBytes } from 'node:crypto';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 import type { Metrics } from '../metrics';
 import { argon2WithinCaps, djangoCheck } from './django-hashers';
 import { HashGate } from './hash-gate';

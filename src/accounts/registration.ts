@@ -7,10 +7,10 @@
 // refused there (BAD_USER_INPUT on `email`).
 import { wrap } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { User } from '../entities';
 import type { Logger } from 'pino';
+import { User } from '../entities';
 import type { RateLimiter } from '../throttle/rate-limiter';
-import { emailKey, type AccountStore, type NewAccount } from './accounts';
+import { type AccountStore, emailKey, type NewAccount } from './accounts';
 import { sendVerification, type VerificationDeps } from './verification';
 
 export interface Registration {

@@ -3,12 +3,12 @@
 // isStaff/isSuperuser, or touch a staff or superuser account (a staff member
 // who could reset a colleague's password would have the colleague's access).
 // A new password or a deactivation ends every session of the user (settle).
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { User } from '../entities';
 import { AppError, badInput } from '../errors';
 import type { SessionService } from '../sessions/sessions';
-import { assertUsernameNotForeignEmail, emailKey, usernameKey, type AccountStore, type NewAccount } from './accounts';
+import { type AccountStore, assertUsernameNotForeignEmail, emailKey, type NewAccount, usernameKey } from './accounts';
 import type { PasswordHasher } from './passwords';
 
 export interface StaffUserFields {

@@ -89,7 +89,10 @@ export class UserDirectory {
     if (text) {
       const pattern = `${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
       const cols = ['username_key', ...(emails ? ['email_key'] : []), 'lower(first_name)', 'lower(last_name)'];
-      qb.andWhere(`(${cols.map((c) => `${c} like ? escape '!'`).join(' or ')})`, cols.map(() => pattern));
+      qb.andWhere(
+        `(${cols.map((c) => `${c} like ? escape '!'`).join(' or ')})`,
+        cols.map(() => pattern),
+      );
     }
     if (this.hidesPending(viewer)) qb.andWhere({ $or: [{ emailVerified: true }, { lastLogin: { $ne: null } }] });
   }

@@ -2,9 +2,9 @@
 // and what it runs. manage.ts dispatches; adding a command is one entry here.
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import { cleanupCommand } from './cleanup';
 import type { Flags, OptionSpecs } from './args';
-import { createSuperuser, CREATESUPERUSER_OPTIONS } from './createsuperuser';
+import { cleanupCommand } from './cleanup';
+import { CREATESUPERUSER_OPTIONS, createSuperuser } from './createsuperuser';
 import { importDjangoCommand } from './import-django';
 import type { Prompter } from './prompt';
 import {
@@ -117,5 +117,8 @@ export function usage(): string {
 }
 
 export function commandUsage(c: Command): string {
-  return `Usage: npm run manage -- ${`${c.name} ${c.synopsis}`.trimEnd()}\n\n${c.help.split('\n').map((l) => `${INDENT}${l}`).join('\n')}\n`;
+  return `Usage: npm run manage -- ${`${c.name} ${c.synopsis}`.trimEnd()}\n\n${c.help
+    .split('\n')
+    .map((l) => `${INDENT}${l}`)
+    .join('\n')}\n`;
 }

@@ -3,11 +3,11 @@
 // after a refused answer (a taken username, a weak password, a mismatch)
 // instead of exiting. A flag that is refused ends the command.
 import { AccountStore } from '../accounts/accounts';
-import { PasswordHasher } from '../accounts/passwords';
 import { passwordProblem } from '../accounts/password-rules';
+import { PasswordHasher } from '../accounts/passwords';
 import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
-import { stringFlag, UsageError, type Flags } from './args';
+import { type Flags, stringFlag, UsageError } from './args';
 import type { Prompter } from './prompt';
 
 type Field = 'username' | 'email' | 'password';
@@ -29,7 +29,14 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
     values.email ??= await prompter!.ask(QUESTIONS.email);
     values.password ??= await askPassword(prompter!, values.username, values.email);
     try {
-      const user = await accounts.create(orm.em.fork(), { username: values.username, email: values.email, password: values.password, isStaff: true, isSuperuser: true, emailVerified: true });
+      const user = await accounts.create(orm.em.fork(), {
+        username: values.username,
+        email: values.email,
+        password: values.password,
+        isStaff: true,
+        isSuperuser: true,
+        emailVerified: true,
+      });
       return `Superuser "${user.username}" created (id ${user.id}).`;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -4,7 +4,7 @@
 // nobody has to reset a password. Idempotent and all-or-nothing; see
 // django/import.ts for the rules.
 import type { Orm } from '../db/orm';
-import { stringFlag, UsageError, type Flags } from './args';
+import { type Flags, stringFlag, UsageError } from './args';
 import { importDjango, type Progress } from './django/import';
 import { DjangoDataError, describeDatabase, readDjango } from './django/source';
 import { formatSummary } from './django/summary';
@@ -16,7 +16,9 @@ export async function importDjangoCommand(orm: Orm, flags: Flags, log: (line: st
   log(`Reading ${source}…`);
   try {
     const data = await readDjango(database);
-    log(`Found ${data.users.length} users, ${data.emails.length} email addresses, ${data.socialApps.length} social apps, ${data.socialAccounts.length} social accounts.`);
+    log(
+      `Found ${data.users.length} users, ${data.emails.length} email addresses, ${data.socialApps.length} social apps, ${data.socialAccounts.length} social accounts.`,
+    );
     const progress: Progress = (stage, done, total) => log(`importing ${stage}: ${done}/${total}`);
     return formatSummary(await importDjango(orm, data, progress), source);
   } catch (err) {

@@ -3,7 +3,7 @@
 // 0 done (and --help), 1 the command refused or failed, 2 the command line
 // is wrong (unknown command or flag, a flag without its value).
 import 'reflect-metadata';
-import { loadConfig, ConfigError } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { openOrm } from '../db/orm';
 import { CommandLineError, parseFlags, UsageError } from './args';
 import { COMMANDS, commandUsage, usage } from './commands';

@@ -2,12 +2,12 @@
 // (where Django's admin did it), through the same rules as createSocialApp
 // and updateSocialApp (auth/social-apps.ts). The secret is never printed.
 import type { EntityManager } from '@mikro-orm/core';
-import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../social/social-apps';
 import type { Orm } from '../db/orm';
 import { SocialApp } from '../entities';
-import { SOCIAL_PROVIDERS, parseProvider, type SocialProvider } from '../social/providers/provider-id';
 import { AppError } from '../errors';
-import { stringFlag, UsageError, type Flags } from './args';
+import { parseProvider, SOCIAL_PROVIDERS, type SocialProvider } from '../social/providers/provider-id';
+import { createSocialApp, deleteSocialApp, listSocialApps, updateSocialApp } from '../social/social-apps';
+import { type Flags, stringFlag, UsageError } from './args';
 
 const FIELD_OPTIONS = {
   name: { type: 'string' },
@@ -51,7 +51,12 @@ export async function socialAppUpdate(orm: Orm, flags: Flags): Promise<string> {
   const em = orm.em.fork();
   const app = await findApp(em, flags);
   const changes = Object.keys(FIELD_OPTIONS).filter((name) => stringFlag(flags, name) !== undefined);
-  if (changes.length === 0) throw new UsageError(`nothing to change: give at least one of ${Object.keys(FIELD_OPTIONS).map((n) => `--${n}`).join(', ')}`);
+  if (changes.length === 0)
+    throw new UsageError(
+      `nothing to change: give at least one of ${Object.keys(FIELD_OPTIONS)
+        .map((n) => `--${n}`)
+        .join(', ')}`,
+    );
   const extra = stringFlag(flags, 'extra-client-ids');
   try {
     const updated = await updateSocialApp(em, app.id, {

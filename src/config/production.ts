@@ -1,8 +1,9 @@
 // The start-up checks that only production makes, so that no default there can
 // leak: metrics closed to the world, no credentialed CORS or mailed link over
 // clear text. loadConfig adds these to its problems (reported all at once).
-import type { Config } from './types';
+
 import { isHttpsOrLoopback } from '../net/loopback';
+import type { Config } from './types';
 
 export interface ExplicitLinks {
   /** Whether PASSWORD_RESET_URL / EMAIL_VERIFICATION_URL were set (not defaulted). */

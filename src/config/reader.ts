@@ -53,7 +53,10 @@ class Reader {
 
   /** Comma-separated values, trimmed, empties dropped. */
   list(name: string): string[] {
-    return (this.str(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+    return (this.str(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   }
 
   /** A link template that must contain `{token}`. */

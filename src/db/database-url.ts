@@ -32,4 +32,3 @@ export function databaseUrlProblems(url: string): string[] {
 export function describeDatabaseUrl(url: string): string {
   return url.replace(/^(\w+:\/\/[^:/@]*:)[^/]*@/, '$1***@');
 }
-

@@ -6,7 +6,7 @@ import { SocialAccount } from './social-account.entity';
 import { SocialApp } from './social-app.entity';
 import { User } from './user.entity';
 
+export { SocialProvider } from '../social/providers/provider-id';
 export type { OneTimePurpose } from './one-time-token.entity';
 export { DjangoUser, OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
-export { SocialProvider } from '../social/providers/provider-id';
 export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser];

@@ -2,7 +2,7 @@
 // query, a plain-row page): every persisted scalar property except hidden and
 // lazy ones (the password hash), taken from MikroORM's metadata so that a new
 // column is read everywhere at once instead of silently reading as undefined.
-import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+import { type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
 
 export interface LoadedColumns {
   /** Property names, for the query builder (`qb.select`). */

@@ -3,7 +3,7 @@
 // ties the token to what it was issued for (a hash of the password hash for a
 // reset, of the email for a verification), so a reset link dies when the
 // password changes and a verification link dies when the email changes.
-import { Entity, Index, ManyToOne, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { User } from './user.entity';
 
 export type OneTimePurpose = 'password_reset' | 'email_verification';

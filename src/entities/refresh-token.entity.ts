@@ -1,7 +1,7 @@
 // One refresh token of a session. The client holds `id.secret`; only the
 // SHA-256 of the secret is stored. usedAt marks a rotated token; presenting
 // it again after the grace window is reuse and ends the whole session.
-import { Entity, Index, ManyToOne, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Session } from './session.entity';
 
 @Entity({ tableName: 'refresh_tokens' })

@@ -1,7 +1,7 @@
 // A sign-in session: the family of refresh tokens that descend from one
 // login. Revoking it ends every token in the family; it can never outlive
 // expiresAt (the first sign-in plus JWT_REFRESH_EXPIRATION_DELTA).
-import { Entity, Index, ManyToOne, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { User } from './user.entity';
 
 @Entity({ tableName: 'sessions' })

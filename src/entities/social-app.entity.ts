@@ -34,7 +34,9 @@ export class SocialApp {
    * clientId: Google's iOS and Android client IDs, Apple's Services ID,
    * Kakao's native app and JavaScript keys.
    */
-  @Field(() => [String], { description: 'More client IDs an ID token may be addressed to, besides clientId (Google iOS/Android, Apple Services ID, Kakao native app key).' })
+  @Field(() => [String], {
+    description: 'More client IDs an ID token may be addressed to, besides clientId (Google iOS/Android, Apple Services ID, Kakao native app key).',
+  })
   // The column default only exists so the migration could add it to existing rows (SQLite needs one).
   @Property({ type: 'json', defaultRaw: "'[]'" })
   extraClientIds: string[] = [];

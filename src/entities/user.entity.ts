@@ -1,7 +1,7 @@
 // An account. Doubles as the GraphQL User type; columns without @Field
 // (password hash, normalised keys, token version) never reach the API, and
 // `email` is exposed through a field resolver that checks who is asking.
-import { Entity, PrimaryKey, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType()

@@ -2,8 +2,8 @@
 // @Authorized('STAFF'). Failures throw catalogue errors so the client learns
 // why (the UNAUTHENTICATED reason tells an Apollo link whether to refresh).
 import type { AuthChecker } from 'type-graphql';
-import type { Context } from './context';
 import { AppError } from '../errors';
+import type { Context } from './context';
 
 export type Role = 'STAFF' | 'SUPERUSER';
 

@@ -1,14 +1,15 @@
 // Per-request context: a fresh EntityManager fork, the caller's auth state,
 // client metadata and the app's services. The viewer is loaded lazily and
 // at most once per request.
-import type { SqlEntityManager } from '@mikro-orm/knex';
+
 import type { IncomingMessage } from 'node:http';
-import type { Services } from '../services';
-import { accessState, loadViewer, type AuthState } from '../sessions/access';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { User } from '../entities';
-import { unauthenticated, type AuthFailureReason } from '../errors';
-import type { ClientMeta } from '../sessions/sessions';
+import { type AuthFailureReason, unauthenticated } from '../errors';
 import type { CredentialChange, Credentials } from '../http/credentials';
+import type { Services } from '../services';
+import { type AuthState, accessState, loadViewer } from '../sessions/access';
+import type { ClientMeta } from '../sessions/sessions';
 
 export interface Context {
   em: SqlEntityManager;

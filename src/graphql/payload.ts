@@ -1,9 +1,10 @@
 // Turns an issued session into the AuthPayload every sign-in operation
 // returns, and records on the request that credentials were issued (or
 // cleared); the HTTP layer makes cookies of that (http/credentials.ts).
-import type { Context } from './context';
+
 import type { IssuedSession } from '../sessions/sessions';
 import type { RegistrationResult } from '../sign-in/registration';
+import type { Context } from './context';
 import { AuthPayload, RegisterPayload } from './types/auth-payload.type';
 import { TokenPayload } from './types/token-payload.type';
 
@@ -25,7 +26,14 @@ export function authPayload(ctx: Context, issued: IssuedSession): AuthPayload {
 export function registerPayload(ctx: Context, { user, shown, issued }: RegistrationResult): RegisterPayload {
   if (!issued) {
     ctx.request.signedIn = user;
-    return Object.assign(new RegisterPayload(), { token: null, refreshToken: null, payload: null, refreshExpiresIn: null, user: shown, emailVerificationRequired: true });
+    return Object.assign(new RegisterPayload(), {
+      token: null,
+      refreshToken: null,
+      payload: null,
+      refreshExpiresIn: null,
+      user: shown,
+      emailVerificationRequired: true,
+    });
   }
   return Object.assign(new RegisterPayload(), { ...authPayload(ctx, issued), emailVerificationRequired: false });
 }

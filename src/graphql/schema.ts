@@ -1,7 +1,7 @@
 // Builds the executable schema from the resolver classes. schema.graphql at
 // the repository root is printed from this and checked for drift in CI.
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import './enums';

@@ -2,8 +2,9 @@
 // named in TRUST_PROXY; then X-Forwarded-For is read from the right,
 // skipping trusted proxies, and the first address we do not trust is the
 // client. Without TRUST_PROXY the header is ignored: anyone can write it.
-import { BlockList, isIP } from 'node:net';
+
 import type { IncomingMessage } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 
 const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
@@ -25,7 +26,10 @@ export function createClientIpResolver(entries: readonly string[]): ClientIpReso
     const peer = normalize(req.socket.remoteAddress);
     if (!peer || entries.length === 0 || !isTrusted(peer)) return peer;
     const header = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((h) => normalize(h.trim())).filter((h): h is string => !!h);
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((h) => normalize(h.trim()))
+      .filter((h): h is string => !!h);
     for (let i = hops.length - 1; i >= 0; i--) {
       if (isIP(hops[i]) === 0) return peer; // garbage in the chain: trust nothing from it
       if (!isTrusted(hops[i])) return hops[i];

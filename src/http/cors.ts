@@ -4,8 +4,8 @@
 // act for a page we did not list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
-import { sendError } from './graphql-handler';
 import { isHttpsOrLoopback } from '../net/loopback';
+import { sendError } from './graphql-handler';
 
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 

@@ -42,7 +42,10 @@ export function credentialCookies(changes: readonly CredentialChange[], config: 
   if (!cookie.enabled) return [];
   return changes.flatMap((change) => {
     if (change.kind === 'cleared') {
-      return [serializeCookie(cookie, cookie.accessName, '', { maxAge: 0, path: '/' }), serializeCookie(cookie, cookie.refreshName, '', { maxAge: 0, path: GRAPHQL_PATH })];
+      return [
+        serializeCookie(cookie, cookie.accessName, '', { maxAge: 0, path: '/' }),
+        serializeCookie(cookie, cookie.refreshName, '', { maxAge: 0, path: GRAPHQL_PATH }),
+      ];
     }
     const access = serializeCookie(cookie, cookie.accessName, change.accessToken, { maxAge: config.jwt.expirationDelta, path: '/' });
     if (!change.refreshToken) return [access];

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { GRAPHQL_PATH } from './paths';
 import { sendError } from './graphql-handler';
+import { GRAPHQL_PATH } from './paths';
 
 export const GRAPHIQL_PATH = '/graphiql';
 
@@ -73,7 +73,12 @@ export function createGraphiqlRoute(): (path: string, req: IncomingMessage, res:
       sendError(res, 404, 'NOT_FOUND', 'No such playground asset.', headers);
       return true;
     }
-    const common = { ...headers, etag: asset.etag, 'cache-control': 'no-cache', ...(sub === '' ? { 'content-security-policy': CSP, 'x-frame-options': 'DENY' } : {}) };
+    const common = {
+      ...headers,
+      etag: asset.etag,
+      'cache-control': 'no-cache',
+      ...(sub === '' ? { 'content-security-policy': CSP, 'x-frame-options': 'DENY' } : {}),
+    };
     if (req.headers['if-none-match'] === asset.etag) {
       res.writeHead(304, common).end();
       return true;

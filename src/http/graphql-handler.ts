@@ -2,9 +2,10 @@
 // body with a hard size cap, hands the request to Apollo (which keeps its
 // CSRF prevention) and streams the answer back, with the status codes of the
 // GraphQL-over-HTTP spec (see requestErrorStatus).
-import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { GraphQLError } from 'graphql';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import type { ErrorCode, RequestErrorCode } from '../errors';
 import type { Context } from '../graphql/context';
 
@@ -36,7 +37,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * same `{ errors: [{ message, extensions: { code } }] }` shape and with a
  * code from the one catalogue.
  */
-export function sendError(res: ServerResponse, status: number, code: ErrorCode | RequestErrorCode, message: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode | RequestErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
@@ -76,7 +83,10 @@ export async function handleGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const request = (req.method === 'POST' ? body : { query: url.searchParams.get('query'), variables: parseVariables(url.searchParams.get('variables')) }) as { query?: unknown; variables?: unknown } | null;
+  const request = (req.method === 'POST' ? body : { query: url.searchParams.get('query'), variables: parseVariables(url.searchParams.get('variables')) }) as {
+    query?: unknown;
+    variables?: unknown;
+  } | null;
   if (typeof request?.query === 'string') {
     const variables = request.variables !== null && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : {};
     const { error } = opts.guard(request.query, variables);

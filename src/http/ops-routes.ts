@@ -1,8 +1,9 @@
 // Routes for operators: liveness, readiness, Prometheus metrics (unless
 // METRICS_PORT moves them to a loopback listener, metrics-server.ts) and the
 // public JWK Set. Returns false when the path is not one of them.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services';
 import { sendError, sendJson } from './graphql-handler';
 

@@ -5,6 +5,10 @@
 // request's variables; what cannot be read is priced at the default or the
 // maximum, never at zero.
 import {
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLNamedType,
   getNullableType,
   isInterfaceType,
   isListType,
@@ -13,12 +17,8 @@ import {
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
-  valueFromASTUntyped,
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLField,
-  type GraphQLNamedType,
   type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 import { MAX_PAGE_SIZE } from '../graphql/types/users.args';
 

@@ -3,7 +3,17 @@
 // overlapping-fields "bomb"). Fragments are costed once each (memoised), so
 // even an exponential fragment fan-out is measured in linear time. The cost
 // follows the schema's types to see list sizes (query-cost.ts).
-import { getNamedType, GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  Kind,
+  parse,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Config } from '../config';
 import { ArgumentReader, fieldDef, ownCost, pageSize, returnsList } from './query-cost';
 
@@ -67,7 +77,12 @@ function parseWithin(query: string, limits: Config['graphql']): DocumentNode | Q
   }
 }
 
-function judge(doc: DocumentNode, variables: Record<string, unknown>, limits: Config['graphql'], schema: GraphQLSchema): { verdict: QueryVerdict; varying: boolean } {
+function judge(
+  doc: DocumentNode,
+  variables: Record<string, unknown>,
+  limits: Config['graphql'],
+  schema: GraphQLSchema,
+): { verdict: QueryVerdict; varying: boolean } {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of doc.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const args = new ArgumentReader(doc, variables);
@@ -89,7 +104,13 @@ function judge(doc: DocumentNode, variables: Record<string, unknown>, limits: Co
         const size = pageSize(sel, def, args);
         isList = returnsList(def);
         const subtree = size === null ? add(sub.cost, sub.perItem) : isList ? times(size, add(sub.cost, sub.perItem)) : add(sub.cost, times(size, sub.perItem));
-        sub = { ...sub, depth: introspection ? 1 : sub.depth + 1, cost: add(subtree, ownCost(sel, args)), perItem: 0, aliases: sub.aliases + (sel.alias ? 1 : 0) };
+        sub = {
+          ...sub,
+          depth: introspection ? 1 : sub.depth + 1,
+          cost: add(subtree, ownCost(sel, args)),
+          perItem: 0,
+          aliases: sub.aliases + (sel.alias ? 1 : 0),
+        };
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         sub = measure(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent);
       } else {
@@ -121,12 +142,15 @@ function judge(doc: DocumentNode, variables: Record<string, unknown>, limits: Co
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
     const m = measure(def.selectionSet, schema.getRootType(def.operation) ?? undefined);
     const cost = add(m.cost, m.perItem);
-    if (introspectionDepth > INTROSPECTION_MAX_DEPTH) return refuse(`The introspection query is nested ${introspectionDepth} deep; the limit is ${INTROSPECTION_MAX_DEPTH}.`);
+    if (introspectionDepth > INTROSPECTION_MAX_DEPTH)
+      return refuse(`The introspection query is nested ${introspectionDepth} deep; the limit is ${INTROSPECTION_MAX_DEPTH}.`);
     if (m.depth > limits.maxDepth) return refuse(`The query is nested ${m.depth} deep; the limit is ${limits.maxDepth}.`);
     if (m.aliases > limits.maxAliases) return refuse(`The query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`);
     if (m.widest > limits.maxSelectionFields) return refuse(`A selection has ${m.widest} fields; the limit is ${limits.maxSelectionFields}.`);
     if (cost > limits.maxCost) {
-      return refuse(`The query costs ${cost}; the limit is ${limits.maxCost}. It selects too many fields, list items, counts or searches (see the README, Security).`);
+      return refuse(
+        `The query costs ${cost}; the limit is ${limits.maxCost}. It selects too many fields, list items, counts or searches (see the README, Security).`,
+      );
     }
   }
   return { verdict: {}, varying: args.varying };

@@ -1,17 +1,18 @@
 // The HTTP server: operator routes, the GraphQL endpoint, one structured log
 // line and one metrics sample per request.
-import type { ApolloServer } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { ERROR_CODES } from '../errors';
 import type { Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import type { Services } from '../services';
 import { applyCors } from './cors';
 import { credentialCookies, readCredentials } from './credentials';
-import { ERROR_CODES } from '../errors';
-import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
 import { createGraphiqlRoute, GRAPHIQL_PATH, opensInBrowser } from './graphiql';
+import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
 import { handleOpsRoute } from './ops-routes';
 import { GRAPHQL_PATH } from './paths';
 import { createQueryGuard } from './query-limits';
@@ -62,7 +63,16 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
       metrics.requests.inc({ operation, status: String(res.statusCode) });
       metrics.requestDuration.observe({ operation }, seconds);
       logger.info(
-        { reqId, method: req.method, path, status: res.statusCode, operation, viewerId: state.ctx?.viewerId() ?? null, ip: state.ctx?.client.ip, durationMs: Math.round(seconds * 1e4) / 10 },
+        {
+          reqId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          operation,
+          viewerId: state.ctx?.viewerId() ?? null,
+          ip: state.ctx?.client.ip,
+          durationMs: Math.round(seconds * 1e4) / 10,
+        },
         'request',
       );
     });

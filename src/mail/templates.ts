@@ -15,16 +15,25 @@ function message(to: string, subject: string, lines: string[], link?: { url: str
 export const link = (template: string, token: string) => template.replace('{token}', encodeURIComponent(token));
 
 export const verificationEmail = (to: string, username: string, url: string, hours: number) =>
-  message(to, 'Confirm your email address', [`Hello ${username},`, `Please confirm that ${to} is your email address. The link works once, for ${hours} hours.`], {
-    url,
-    label: 'Confirm your email',
-  });
+  message(
+    to,
+    'Confirm your email address',
+    [`Hello ${username},`, `Please confirm that ${to} is your email address. The link works once, for ${hours} hours.`],
+    {
+      url,
+      label: 'Confirm your email',
+    },
+  );
 
 export const passwordResetEmail = (to: string, username: string, url: string, minutes: number) =>
   message(
     to,
     'Reset your password',
-    [`Hello ${username},`, `Someone asked to reset the password of your account. The link works once, for ${minutes} minutes.`, 'If it was not you, ignore this email: your password stays as it is.'],
+    [
+      `Hello ${username},`,
+      `Someone asked to reset the password of your account. The link works once, for ${minutes} minutes.`,
+      'If it was not you, ignore this email: your password stays as it is.',
+    ],
     { url, label: 'Choose a new password' },
   );
 
@@ -48,7 +57,11 @@ export const socialAccountEmail = (to: string, username: string, provider: strin
   ]);
 
 export const emailChangedEmail = (to: string, username: string, newEmail: string) =>
-  message(to, 'Your email address was changed', [`Hello ${username},`, `The email address of your account was changed to ${newEmail}.`, 'If it was not you, contact support.']);
+  message(to, 'Your email address was changed', [
+    `Hello ${username},`,
+    `The email address of your account was changed to ${newEmail}.`,
+    'If it was not you, contact support.',
+  ]);
 
 export const registrationAttemptEmail = (to: string, username: string) =>
   message(to, 'Someone tried to register with your email address', [

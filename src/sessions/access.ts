@@ -7,10 +7,7 @@ import { loadedColumns } from '../entities/loaded-columns';
 import type { AuthFailureReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
 
-export type AuthState =
-  | { kind: 'anonymous' }
-  | { kind: 'failed'; reason: AuthFailureReason; message?: string }
-  | { kind: 'token'; claims: AccessClaims };
+export type AuthState = { kind: 'anonymous' } | { kind: 'failed'; reason: AuthFailureReason; message?: string } | { kind: 'token'; claims: AccessClaims };
 
 /** The state of a presented access token (none: anonymous). */
 export function accessState(token: string | undefined, jwt: JwtService): AuthState {
@@ -26,7 +23,11 @@ const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
 /** What a well-signed token can still be refused for once its user and session are looked up. */
 type ViewerProblem = Extract<AuthFailureReason, 'TOKEN_INVALID' | 'USER_INACTIVE'>;
 
-async function viewerRow(em: SqlEntityManager, claims: AccessClaims, columns: readonly string[]): Promise<{ row: Record<string, unknown> } | { reason: ViewerProblem }> {
+async function viewerRow(
+  em: SqlEntityManager,
+  claims: AccessClaims,
+  columns: readonly string[],
+): Promise<{ row: Record<string, unknown> } | { reason: ViewerProblem }> {
   const knex = em.getKnex();
   // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
   const row = (await knex('users as u')

@@ -25,7 +25,11 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, no
   const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0 };
   for (;;) {
     const fork = em.fork();
-    const ended = await fork.find(Session, { $or: [{ expiresAt: { $lt: endedBefore } }, { revokedAt: { $lt: endedBefore } }] }, { fields: ['id'], limit: BATCH });
+    const ended = await fork.find(
+      Session,
+      { $or: [{ expiresAt: { $lt: endedBefore } }, { revokedAt: { $lt: endedBefore } }] },
+      { fields: ['id'], limit: BATCH },
+    );
     const ids = ended.map((s) => s.id);
     if (ids.length > 0) {
       await fork.transactional(async (tx) => {
@@ -70,7 +74,9 @@ export class Sweeper {
       .then((counts) => {
         if (counts.sessions + counts.oneTimeTokens > 0) this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
       })
-      .catch((err: unknown) => this.logger.warn({ event: 'cleanup', err: err instanceof Error ? err.message : String(err) }, 'cleanup sweep failed; will retry'))
+      .catch((err: unknown) =>
+        this.logger.warn({ event: 'cleanup', err: err instanceof Error ? err.message : String(err) }, 'cleanup sweep failed; will retry'),
+      )
       .finally(() => (this.running = undefined));
   }
 }

@@ -3,7 +3,7 @@
 // access token, and so is `sid`: a token outside a session could not be
 // revoked. Keys are built once as KeyObjects (keys.ts): jsonwebtoken given a
 // string secret tries to parse it as PEM on every verify (~50× slower).
-import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
 import { AppError } from '../errors';
@@ -60,10 +60,7 @@ export class JwtService {
     };
     const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
     const { algorithm, kid, signKey } = this.keys;
-    const token =
-      algorithm === 'EdDSA'
-        ? signEdDSA(claims, signKey, { kid: kid! })
-        : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
+    const token = algorithm === 'EdDSA' ? signEdDSA(claims, signKey, { kid: kid! }) : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
     return { token, payload };
   }
 
@@ -118,11 +115,16 @@ function isAccessClaims(v: unknown): v is AccessClaims {
   const c = v as Record<string, unknown>;
   return (
     c.typ === ACCESS_TOKEN_TYPE &&
-    typeof c.sub === 'string' && /^\d{1,15}$/.test(c.sub) &&
+    typeof c.sub === 'string' &&
+    /^\d{1,15}$/.test(c.sub) &&
     typeof c.username === 'string' &&
-    Number.isInteger(c.exp) && Number.isInteger(c.iat) && Number.isInteger(c.orig_iat) &&
-    Number.isInteger(c.ver) && typeof c.jti === 'string' &&
-    typeof c.sid === 'string' && c.sid !== ''
+    Number.isInteger(c.exp) &&
+    Number.isInteger(c.iat) &&
+    Number.isInteger(c.orig_iat) &&
+    Number.isInteger(c.ver) &&
+    typeof c.jti === 'string' &&
+    typeof c.sid === 'string' &&
+    c.sid !== ''
   );
 }
 

@@ -57,7 +57,11 @@ export function loadSigningKeys(m: KeyMaterial): SigningKeys {
   const signKey = parse(() => createPrivateKey(m.privateKey!), 'JWT_PRIVATE_KEY');
   const current = parse(() => createPublicKey(m.publicKey!), 'JWT_PUBLIC_KEY');
   const previous = m.previousPublicKeys.map((pem, i) => parse(() => createPublicKey(pem), `JWT_PREVIOUS_PUBLIC_KEYS[${i}]`));
-  for (const [name, key] of [['JWT_PRIVATE_KEY', signKey], ['JWT_PUBLIC_KEY', current], ...previous.map((k, i) => [`JWT_PREVIOUS_PUBLIC_KEYS[${i}]`, k] as const)] as const) {
+  for (const [name, key] of [
+    ['JWT_PRIVATE_KEY', signKey],
+    ['JWT_PUBLIC_KEY', current],
+    ...previous.map((k, i) => [`JWT_PREVIOUS_PUBLIC_KEYS[${i}]`, k] as const),
+  ] as const) {
     checkType(name, key, m.algorithm);
   }
   if (thumbprint(createPublicKey(signKey)) !== thumbprint(current)) throw new Error('JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY');
@@ -91,6 +95,11 @@ function checkType(name: string, key: KeyObject, alg: JwtAlgorithm): void {
 /** RFC 7638 JWK thumbprint: SHA-256 over the required members in lexical order. */
 export function thumbprint(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: 'jwk' });
-  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  const members =
+    jwk.kty === 'RSA'
+      ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
+      : jwk.kty === 'EC'
+        ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+        : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }

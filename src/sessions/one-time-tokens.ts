@@ -6,7 +6,7 @@
 // user's tokens outright: see mailed-links.subscriber.ts.)
 import { createHmac } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { OneTimeToken, User, type OneTimePurpose } from '../entities';
+import { type OneTimePurpose, OneTimeToken, User } from '../entities';
 import { AppError } from '../errors';
 import { formatToken, hashSecret, newOpaqueToken, parseToken, secretMatches } from './opaque-token';
 

@@ -12,9 +12,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config';
 import { RefreshToken, Session, User } from '../entities';
-import { AppError, withReason, type ErrorReason } from '../errors';
+import { AppError, type ErrorReason, withReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
-import { formatToken, hashSecret, newOpaqueToken, newTokenId, parseToken, secretMatches, successorOf, type OpaqueToken } from './opaque-token';
+import { formatToken, hashSecret, newOpaqueToken, newTokenId, type OpaqueToken, parseToken, secretMatches, successorOf } from './opaque-token';
 
 export interface ClientMeta {
   ip?: string | null;

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { AppError, badInput } from '../errors';
 import type { Metrics } from '../metrics';
-import { MAX_TOKEN_LENGTH, type ClientMeta, type IssuedSession, type SessionService } from '../sessions/sessions';
+import { type ClientMeta, type IssuedSession, MAX_TOKEN_LENGTH, type SessionService } from '../sessions/sessions';
 import { throttleSubject } from '../throttle/client-subject';
 import type { RateLimiter } from '../throttle/rate-limiter';
 

@@ -8,13 +8,14 @@
 //   account only with SOCIAL_CONNECT_BY_EMAIL and both sides verified;
 //   otherwise EMAIL_CONFLICT: the person signs in and connects the provider;
 // - an inactive user is refused exactly like a password sign-in.
-import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+
 import { randomBytes } from 'node:crypto';
-import { SocialAccount, User, type SocialProvider } from '../entities';
+import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { capturesEmail, emailKey, USERNAME_MAX, usernameKey } from '../accounts/accounts';
+import { PasswordHasher } from '../accounts/passwords';
+import { SocialAccount, type SocialProvider, User } from '../entities';
 import { AppError, socialAuthFailed, withReason } from '../errors';
 import type { SocialProfile } from './providers/provider';
-import { USERNAME_MAX, capturesEmail, emailKey, usernameKey } from '../accounts/accounts';
-import { PasswordHasher } from '../accounts/passwords';
 
 export interface SocialSignIn {
   user: User;
@@ -42,7 +43,13 @@ export class SocialAccountService {
    * Links a verified profile to the signed-in user (again: idempotent, and
    * `created` is false). `field` names the token argument in errors.
    */
-  connect(em: EntityManager, userId: number, provider: SocialProvider, profile: SocialProfile, field = 'accessToken'): Promise<{ account: SocialAccount; created: boolean }> {
+  connect(
+    em: EntityManager,
+    userId: number,
+    provider: SocialProvider,
+    profile: SocialProfile,
+    field = 'accessToken',
+  ): Promise<{ account: SocialAccount; created: boolean }> {
     return retryOnConflict(() =>
       em.transactional(async (tx) => {
         const existing = await tx.findOne(SocialAccount, { provider, uid: profile.uid });
@@ -67,7 +74,9 @@ export class SocialAccountService {
       const target = accounts.find((a) => a.id === accountId);
       if (!target) return null;
       if (accounts.length === 1 && !PasswordHasher.isUsable(user.password)) {
-        throw withReason('BAD_USER_INPUT', 'LAST_SIGN_IN_METHOD', 'This is your only way to sign in: set a password or connect another account first.', { field: 'id' });
+        throw withReason('BAD_USER_INPUT', 'LAST_SIGN_IN_METHOD', 'This is your only way to sign in: set a password or connect another account first.', {
+          field: 'id',
+        });
       }
       await tx.remove(target).flush();
       return target;

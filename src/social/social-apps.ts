@@ -3,11 +3,11 @@
 // provider, the common field rules here, and each provider's own (Kakao's
 // numeric App ID as `key`, Facebook's numeric App ID and App Secret) from its
 // descriptor. ID tokens may be addressed to `clientId` or any of `extraClientIds`.
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { SocialApp, SocialProvider, type User } from '../entities';
-import { descriptorOf } from './providers/registry';
 import { badInput } from '../errors';
+import { descriptorOf } from './providers/registry';
 
 export interface SocialAppFields {
   provider: SocialProvider;

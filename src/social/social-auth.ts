@@ -6,12 +6,12 @@
 // provider call can never leave a half-made account behind.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics';
 import { SocialApp, type SocialProvider } from '../entities';
 import { socialAuthFailed } from '../errors';
+import type { Metrics } from '../metrics';
 import { ProviderFailure, type SocialCredential, type SocialProfile } from './providers/provider';
 import type { ProviderRegistry } from './providers/registry';
-import { socialCredential, type SocialTokenInput } from './social-credential';
+import { type SocialTokenInput, socialCredential } from './social-credential';
 
 /** Provider tokens are printable ASCII without spaces; anything else is refused before it leaves the server. */
 const TOKEN_RE = /^[\x21-\x7e]{1,2048}$/;

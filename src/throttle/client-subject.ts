@@ -11,7 +11,10 @@ export function throttleSubject(ip: string | null | undefined): string {
   if (isIP(address) !== 6) return address;
   const g = ipv6Groups(address);
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.');
-  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+  return `${g
+    .slice(0, 4)
+    .map((x) => x.toString(16))
+    .join(':')}::/64`;
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (checked by the caller). */

@@ -2,9 +2,10 @@
 // migrations leave it on SQLite (the CREATE statements are what `sqlite3
 // db.sqlite3 .schema` prints for auth_user and allauth's tables), with
 // password hashes computed exactly as Django's hashers compute them.
-import { hash as argon2Hash, Algorithm } from '@node-rs/argon2';
-import { hashSync as bcryptHashSync } from 'bcryptjs';
+
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { Algorithm, hash as argon2Hash } from '@node-rs/argon2';
+import { hashSync as bcryptHashSync } from 'bcryptjs';
 import sqlite3 from 'sqlite3';
 
 export const DJANGO_SCHEMA = [
@@ -21,7 +22,11 @@ export const DJANGO_SCHEMA = [
 ];
 
 /** Django's get_random_string alphabet, as its salts use. */
-const salt = () => randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22);
+const salt = () =>
+  randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 22);
 
 /** PBKDF2PasswordHasher.encode: pbkdf2_sha256$<iterations>$<salt>$<base64 of the 32-byte key>. */
 export function djangoPbkdf2(password: string, iterations = 870000): string {
@@ -49,7 +54,8 @@ export function openSqlite(file: string): Db {
   const db = new sqlite3.Database(file);
   return {
     run: (sql, ...params) => new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve()))),
-    all: <T>(sql: string, ...params: unknown[]) => new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
+    all: <T>(sql: string, ...params: unknown[]) =>
+      new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
     close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
   };
 }
@@ -73,21 +79,46 @@ export interface DjangoUserFixture {
 export async function insertUser(db: Db, u: DjangoUserFixture): Promise<void> {
   await db.run(
     'INSERT INTO "auth_user" ("id", "password", "last_login", "is_superuser", "username", "last_name", "email", "is_staff", "is_active", "date_joined", "first_name") VALUES (?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)',
-    u.id, u.password, u.username, 'Lastname', u.email ?? '', u.isStaff ? 1 : 0, u.isActive === false ? 0 : 1, u.dateJoined ?? '2021-05-04 03:02:01.123456', u.username[0].toUpperCase() + u.username.slice(1),
+    u.id,
+    u.password,
+    u.username,
+    'Lastname',
+    u.email ?? '',
+    u.isStaff ? 1 : 0,
+    u.isActive === false ? 0 : 1,
+    u.dateJoined ?? '2021-05-04 03:02:01.123456',
+    u.username[0].toUpperCase() + u.username.slice(1),
   );
 }
 
 export async function insertEmail(db: Db, userId: number, email: string, verified: boolean, primary: boolean): Promise<void> {
-  await db.run('INSERT INTO "account_emailaddress" ("verified", "primary", "user_id", "email") VALUES (?, ?, ?, ?)', verified ? 1 : 0, primary ? 1 : 0, userId, email);
+  await db.run(
+    'INSERT INTO "account_emailaddress" ("verified", "primary", "user_id", "email") VALUES (?, ?, ?, ?)',
+    verified ? 1 : 0,
+    primary ? 1 : 0,
+    userId,
+    email,
+  );
 }
 
 export async function insertSocialApp(db: Db, provider: string, name: string, clientId: string, secret = '', key = ''): Promise<void> {
-  await db.run('INSERT INTO "socialaccount_socialapp" ("provider", "name", "client_id", "secret", "key", "provider_id", "settings") VALUES (?, ?, ?, ?, ?, \'\', \'{}\')', provider, name, clientId, secret, key);
+  await db.run(
+    'INSERT INTO "socialaccount_socialapp" ("provider", "name", "client_id", "secret", "key", "provider_id", "settings") VALUES (?, ?, ?, ?, ?, \'\', \'{}\')',
+    provider,
+    name,
+    clientId,
+    secret,
+    key,
+  );
 }
 
 export async function insertSocialAccount(db: Db, id: number, userId: number, provider: string, uid: string, extra: object = {}): Promise<void> {
   await db.run(
     'INSERT INTO "socialaccount_socialaccount" ("id", "provider", "uid", "last_login", "date_joined", "user_id", "extra_data") VALUES (?, ?, ?, \'2024-03-21 20:24:16.918377\', \'2022-01-02 03:04:05.000000\', ?, ?)',
-    id, provider, uid, userId, JSON.stringify(extra),
+    id,
+    provider,
+    uid,
+    userId,
+    JSON.stringify(extra),
   );
 }

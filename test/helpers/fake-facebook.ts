@@ -47,7 +47,17 @@ export class FakeFacebook extends FakeProvider {
       const appId = entry.appId ?? FACEBOOK_APP.id;
       return {
         status: 200,
-        body: { data: { app_id: appId, type: 'USER', application: 'Test app', expires_at: 1893456000, is_valid: entry.valid ?? true, scopes: ['email', 'public_profile'], user_id: entry.user.id } },
+        body: {
+          data: {
+            app_id: appId,
+            type: 'USER',
+            application: 'Test app',
+            expires_at: 1893456000,
+            is_valid: entry.valid ?? true,
+            scopes: ['email', 'public_profile'],
+            user_id: entry.user.id,
+          },
+        },
       };
     }
     if (call.path === '/me') {

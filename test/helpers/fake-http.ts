@@ -34,7 +34,12 @@ export abstract class FakeProvider {
   constructor() {
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const call: RecordedCall = { method: req.method ?? 'GET', path: this.normalisePath(url.pathname), query: Object.fromEntries(url.searchParams), headers: req.headers };
+      const call: RecordedCall = {
+        method: req.method ?? 'GET',
+        path: this.normalisePath(url.pathname),
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+      };
       this.calls.push(call);
       const misbehave = this.mode !== 'ok' && (this.modePath === null || this.modePath === call.path);
       if (misbehave) this.misbehave(res);

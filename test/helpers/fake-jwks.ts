@@ -2,7 +2,7 @@
 // serves them as a JWKS on 127.0.0.1, signs test ID tokens with the real
 // issuer strings, rotates keys, and (through FakeProvider) records every
 // fetch and can answer 500 or drop the connection.
-import { generateKeyPair as generateKeyPairCb, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPair as generateKeyPairCb, type KeyObject, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { FakeProvider, type FakeReply } from './fake-http';
@@ -60,7 +60,9 @@ export class FakeJwks extends FakeProvider {
   /** A signed ID token: iss, iat, exp (10 minutes) and a unique jti by default; a claim set to undefined is left out. */
   sign(claims: Record<string, unknown>, opts: SignOptions = {}): string {
     const now = Math.floor(Date.now() / 1000);
-    const payload = Object.fromEntries(Object.entries({ iss: this.issuer, iat: now, exp: now + 600, jti: randomUUID(), ...claims }).filter(([, v]) => v !== undefined));
+    const payload = Object.fromEntries(
+      Object.entries({ iss: this.issuer, iat: now, exp: now + 600, jti: randomUUID(), ...claims }).filter(([, v]) => v !== undefined),
+    );
     const key = opts.key ?? this.published[this.published.length - 1];
     return jwt.sign(payload, key.privateKey, { algorithm: 'RS256', keyid: opts.kid ?? key.kid, noTimestamp: true });
   }

@@ -1,5 +1,5 @@
-import type { TestServer } from './server';
 import { REGISTER } from './operations';
+import type { TestServer } from './server';
 
 export const GOOD_PASSWORD = 'correct horse battery staple';
 

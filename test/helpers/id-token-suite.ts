@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { newTestKey } from './fake-jwks';
 import { registerUser } from './fixtures';
 import { failed, keyServerSuite, reason } from './key-server-suite';
-import { CLIENT_IDS, CONNECT, SOCIAL_LOGIN, idTokenLogin, rowCounts, startSocialServer, useSocialServer, type SocialSetup } from './social';
+import { CLIENT_IDS, CONNECT, idTokenLogin, rowCounts, SOCIAL_LOGIN, type SocialSetup, startSocialServer, useSocialServer } from './social';
 
 export interface IdTokenSpec {
   provider: 'GOOGLE' | 'APPLE' | 'KAKAO';
@@ -83,7 +83,11 @@ export function idTokenProviderSuite(spec: IdTokenSpec): void {
     const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: published.kid })}.${b64({ ...claims(), iss: keys().issuer, exp: now() + 600 })}`;
     const pem = published.publicKey.export({ type: 'spki', format: 'pem' });
     await expectRefused(`${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`, 'TOKEN_REJECTED', /invalid algorithm/);
-    await expectRefused(`${b64({ alg: 'none', kid: published.kid })}.${b64({ ...claims(), iss: keys().issuer, exp: now() + 600 })}.`, 'TOKEN_REJECTED', /malformed idToken/);
+    await expectRefused(
+      `${b64({ alg: 'none', kid: published.kid })}.${b64({ ...claims(), iss: keys().issuer, exp: now() + 600 })}.`,
+      'TOKEN_REJECTED',
+      /malformed idToken/,
+    );
   });
 
   test('an ID token works once: a replay is TOKEN_REJECTED, even with its signature re-encoded', async () => {

@@ -5,7 +5,7 @@
 // refetch per SOCIAL_JWKS_MIN_REFETCH_INTERVAL.
 import { newTestKey } from './fake-jwks';
 import { firstError, type GqlResult } from './server';
-import { idTokenLogin, useSocialServer, type SocialSetup } from './social';
+import { idTokenLogin, type SocialSetup, useSocialServer } from './social';
 
 export const reason = (r: GqlResult) => firstError(r)?.extensions;
 export const failed = (why: string) => ({ code: 'SOCIAL_AUTH_FAILED', reason: why });
@@ -65,7 +65,9 @@ export function keyServerSuite(provider: 'GOOGLE' | 'APPLE' | 'KAKAO', s: Social
       expect((await login(f, fkeys().sign(claims()))).errors).toBeUndefined();
       const stranger = await newTestKey();
       const flood = async (n: number) => {
-        const results = await Promise.all(Array.from({ length: n }, (_, i) => login(f, fkeys().sign(claims(), { key: stranger, kid: `made-up-${Date.now()}-${i}` }))));
+        const results = await Promise.all(
+          Array.from({ length: n }, (_, i) => login(f, fkeys().sign(claims(), { key: stranger, kid: `made-up-${Date.now()}-${i}` }))),
+        );
         for (const r of results) expect(['TOKEN_REJECTED', 'PROVIDER_UNAVAILABLE']).toContain(reason(r)?.reason);
       };
       await flood(20);

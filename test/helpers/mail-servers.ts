@@ -2,7 +2,7 @@
 // that mail through it; all stopped after the file.
 import type { Env } from '../../src/config';
 import { startTestServer, type TestServer } from './server';
-import { startFakeSmtp, type FakeSmtp } from './smtp';
+import { type FakeSmtp, startFakeSmtp } from './smtp';
 
 export interface MailServers {
   readonly smtp: FakeSmtp;

@@ -1,6 +1,6 @@
 // The real server as a separate process (`node dist/src/index.js`), for the
 // tests that must see signals, exits and several replicas.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../..');

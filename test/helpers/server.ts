@@ -1,8 +1,8 @@
 // Starts the real server on port 0 with a fresh database and talks to it over
 // HTTP. Every test file gets its own server; nothing is shared or mocked.
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../src/app';
-import { loadConfig, type Env } from '../../src/config';
+import { type App, createApp } from '../../src/app';
+import { type Env, loadConfig } from '../../src/config';
 import { freshDatabase } from './database';
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';

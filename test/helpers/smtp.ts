@@ -1,7 +1,8 @@
 // A real SMTP server on 127.0.0.1 (port 0) that keeps every message it gets,
 // parsed, so tests can read the links authql mails.
-import { simpleParser } from 'mailparser';
+
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface CapturedMail {
@@ -38,7 +39,13 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       simpleParser(stream)
         .then((parsed) => {
           const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
-          messages.push({ to: to ?? '', from: parsed.from?.text ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '' });
+          messages.push({
+            to: to ?? '',
+            from: parsed.from?.text ?? '',
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+          });
           callback();
         })
         .catch(callback);

@@ -3,10 +3,11 @@
 // provider apps stored, and the documents the social tests send. Apps and
 // staff flags are written through MikroORM on the server's own database (no
 // code of ours is mocked).
-import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
+
 import type { Env } from '../../src/config';
+import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
 import { FACEBOOK_APP, FakeFacebook } from './fake-facebook';
-import { startAppleKeys, startGoogleKeys, startKakaoKeys, type FakeJwks } from './fake-jwks';
+import { type FakeJwks, startAppleKeys, startGoogleKeys, startKakaoKeys } from './fake-jwks';
 import { FakeKakao, KAKAO_APP_ID } from './fake-kakao';
 import { FakeNaver } from './fake-naver';
 import { startTestServer, type TestServer } from './server';
@@ -121,7 +122,11 @@ export async function rowCounts(server: TestServer) {
   return { users: await em.count(User), socialAccounts: await em.count(SocialAccount), sessions: await em.count('Session') };
 }
 
-export async function updateUser(server: TestServer, id: string | number, change: Partial<Pick<User, 'isStaff' | 'isActive' | 'emailVerified'>>): Promise<void> {
+export async function updateUser(
+  server: TestServer,
+  id: string | number,
+  change: Partial<Pick<User, 'isStaff' | 'isActive' | 'emailVerified'>>,
+): Promise<void> {
   const em = server.app.orm.em.fork();
   const user = await em.findOneOrFail(User, Number(id));
   em.assign(user, change);

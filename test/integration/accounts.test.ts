@@ -5,7 +5,9 @@ import { LOGIN, ME, REFRESH, REGISTER, USERS, VERIFY } from '../helpers/operatio
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
 afterAll(() => server.stop());
 
 const register = (input: Record<string, string>) => server.gql(REGISTER, { input });
@@ -87,7 +89,14 @@ describe('login', () => {
       await login(inactive.user.username, inactive.password),
     ];
     for (const a of answers) {
-      expect(a.errors).toEqual([{ message: 'Unable to sign in with the provided credentials.', locations: expect.any(Array), path: ['login'], extensions: { code: 'INVALID_CREDENTIALS' } }]);
+      expect(a.errors).toEqual([
+        {
+          message: 'Unable to sign in with the provided credentials.',
+          locations: expect.any(Array),
+          path: ['login'],
+          extensions: { code: 'INVALID_CREDENTIALS' },
+        },
+      ]);
     }
   });
 
@@ -113,7 +122,10 @@ describe('login', () => {
 
   test('updates lastLogin', async () => {
     const u = await registerUser(server);
-    const res = await server.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { user { lastLogin dateJoined } } }`, { u: u.user.username, p: u.password });
+    const res = await server.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { user { lastLogin dateJoined } } }`, {
+      u: u.user.username,
+      p: u.password,
+    });
     expect(Date.parse(res.data.login.user.lastLogin)).toBeGreaterThanOrEqual(Date.parse(res.data.login.user.dateJoined));
   });
 });

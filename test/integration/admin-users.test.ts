@@ -37,14 +37,21 @@ test('non-staff and anonymous callers are refused every staff operation', async 
 });
 
 test('staff create, update and delete ordinary users', async () => {
-  const created = await server.gql(CREATE, { i: { username: 'made-by-staff', email: 'made@example.test', password: 'a decent password', emailVerified: true } }, { token: staff.token });
+  const created = await server.gql(
+    CREATE,
+    { i: { username: 'made-by-staff', email: 'made@example.test', password: 'a decent password', emailVerified: true } },
+    { token: staff.token },
+  );
   expect(created.data.createUser).toMatchObject({ username: 'made-by-staff', email: 'made@example.test', isStaff: false, isActive: true, emailVerified: true });
   const id = created.data.createUser.id;
   expect((await server.gql(LOGIN, { username: 'made-by-staff', password: 'a decent password' })).errors).toBeUndefined();
 
   const updated = await server.gql(UPDATE, { id, i: { firstName: 'Made', username: 'renamed-by-staff' } }, { token: staff.token });
   expect(updated.data.updateUser).toMatchObject({ username: 'renamed-by-staff', firstName: 'Made' });
-  expect(firstError(await server.gql(UPDATE, { id, i: { username: 'plain' } }, { token: staff.token }))?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'username' });
+  expect(firstError(await server.gql(UPDATE, { id, i: { username: 'plain' } }, { token: staff.token }))?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'username',
+  });
 
   expect((await server.gql(DELETE, { id }, { token: staff.token })).data.deleteUser).toBe(true);
   expect(firstError(await server.gql(DELETE, { id }, { token: staff.token }))?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
@@ -82,6 +89,10 @@ test('staff cannot delete themselves through deleteUser', async () => {
 });
 
 test('inputs carry no other fields (mass assignment is a validation error)', async () => {
-  const res = await server.gql(CREATE, { i: { username: 'massive', tokenVersion: 5, password_hash: 'x', __proto__: { isStaff: true } } }, { token: staff.token });
+  const res = await server.gql(
+    CREATE,
+    { i: { username: 'massive', tokenVersion: 5, password_hash: 'x', __proto__: { isStaff: true } } },
+    { token: staff.token },
+  );
   expect(errorCode(res)).toBe('BAD_USER_INPUT');
 });

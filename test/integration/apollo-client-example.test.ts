@@ -8,7 +8,7 @@
 // tokens each end in one readable line, without a stack or a long wait.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RefreshToken, Session } from '../../src/entities';
@@ -50,7 +50,10 @@ test('codegen, type-check, and a run that refreshes once for concurrent failures
   const alice = await registerUser(server, { username: 'alice' });
   await registerUser(server, { username: 'bob' });
   const { stdout } = await example({ AUTHQL_USERNAME: 'alice', AUTHQL_PASSWORD: alice.password }, ['--json']);
-  const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
+  const events = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
   const find = (event: string) => events.find((e) => e.event === event);
 
   expect(find('signedIn')).toEqual({ event: 'signedIn', username: 'alice' });
@@ -73,7 +76,11 @@ test('codegen, type-check, and a run that refreshes once for concurrent failures
 
 test('failures are one line and a non-zero exit; long-lived tokens skip the waits instead of taking minutes', async () => {
   const carol = await registerUser(server, { username: 'carol' });
-  const failure = (env: Record<string, string>) => example(env).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+  const failure = (env: Record<string, string>) =>
+    example(env).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
 
   expect(await failure({ AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: 'not-her-password' })).toMatchObject({
     code: 1,

@@ -40,7 +40,11 @@ test('--help, -h and help exit 0 with the usage; no command exits 2', async () =
     expect([r.code, r.stdout]).toEqual([0, expect.stringContaining('Usage: npm run manage -- <command> [flags]')]);
     expect(r.stdout).toContain('socialapp:update');
   }
-  for (const args of [['createsuperuser', '--help'], ['createsuperuser', '-h'], ['help', 'createsuperuser']]) {
+  for (const args of [
+    ['createsuperuser', '--help'],
+    ['createsuperuser', '-h'],
+    ['help', 'createsuperuser'],
+  ]) {
     const r = await manage(args);
     expect([r.code, r.stdout]).toEqual([0, expect.stringContaining('Usage: npm run manage -- createsuperuser [--username U] [--email E] [--password P]')]);
   }
@@ -53,7 +57,10 @@ test('--help, -h and help exit 0 with the usage; no command exits 2', async () =
 
 test('an unknown flag or command is an error (exit 2) and nothing is done', async () => {
   const env = await manageEnv();
-  const typo = await manage(['createsuperuser', '--username', 'root', '--email', 'r@example.test', '--password', 'tangerine-volcano-42', '--secrt', 'oops'], env);
+  const typo = await manage(
+    ['createsuperuser', '--username', 'root', '--email', 'r@example.test', '--password', 'tangerine-volcano-42', '--secrt', 'oops'],
+    env,
+  );
   expect(typo).toEqual({ code: 2, stdout: '', stderr: "createsuperuser: Unknown option '--secrt'. See: npm run manage -- createsuperuser --help\n" });
   const near = await manage(['socialapp:add', '--provider', 'facebook', '--name', 'FB', '--client-id', '1', '--secrt', 'oops'], env);
   expect([near.code, near.stderr]).toEqual([2, expect.stringContaining("Unknown option '--secrt' (did you mean --secret?)")]);
@@ -74,7 +81,10 @@ test('socialapp:update from the shell keeps what it is not told to change', asyn
   const again = await manage(['socialapp:add', '--provider', 'kakao', '--name', 'Kakao 2', '--client-id', 'other', '--key', '1'], env);
   expect([again.code, again.stderr]).toEqual([1, expect.stringContaining('Use: npm run manage -- socialapp:update --provider kakao')]);
   const updated = await manage(['socialapp:update', '--provider', 'kakao', '--extra-client-ids', 'native-key,js-key'], env);
-  expect(updated).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Social app updated: #\d+ kakao "Kakao" client-id=rest-key extra-client-ids=native-key,js-key key=1234567 secret=set\n$/) });
+  expect(updated).toMatchObject({
+    code: 0,
+    stdout: expect.stringMatching(/^Social app updated: #\d+ kakao "Kakao" client-id=rest-key extra-client-ids=native-key,js-key key=1234567 secret=set\n$/),
+  });
   const refused = await manage(['socialapp:update', '--provider', 'kakao', '--key', 'not-a-number'], env);
   expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/^key: Kakao needs the app's numeric App ID/)]);
   expect((await manage(['socialapp:list'], env)).stdout).toContain('key=1234567');
@@ -82,7 +92,8 @@ test('socialapp:update from the shell keeps what it is not told to change', asyn
 
 /** createsuperuser on a pseudo-terminal, answering each prompt as it appears. */
 function interactive(env: NodeJS.ProcessEnv, answers: Array<[prompt: string, answer: string]>): Promise<{ code: number | null; screen: string }> {
-  if (spawnSync('script', ['--version']).error) throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
+  if (spawnSync('script', ['--version']).error)
+    throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
   const child = spawn('script', ['-qefc', `${process.execPath} ${MANAGE} createsuperuser`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   let next = 0;

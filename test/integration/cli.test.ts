@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LOGIN } from '../helpers/operations';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
+import { LOGIN } from '../helpers/operations';
 import { startTestServer } from '../helpers/server';
 
 const run = promisify(execFile);
@@ -28,14 +28,20 @@ test('migrate, then createsuperuser, and the superuser can sign in as staff', as
   expect(migrate.stdout).toContain('Applied Migration20261126000000');
   expect((await run(process.execPath, [MANAGE, 'migrate'], { env })).stdout).toContain('No migrations to apply');
 
-  const created = await run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'root', '--email', 'root@example.test', '--password', 'tangerine-volcano-42'], { env });
+  const created = await run(
+    process.execPath,
+    [MANAGE, 'createsuperuser', '--username', 'root', '--email', 'root@example.test', '--password', 'tangerine-volcano-42'],
+    { env },
+  );
   expect(created.stdout).toMatch(/Superuser "root" created/);
 
   await expect(run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'root2'], { env })).rejects.toMatchObject({
     code: 1,
     stderr: expect.stringContaining('--email is required when stdin is not a terminal'),
   });
-  await expect(run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'weak', '--email', 'w@example.test', '--password', '12345678'], { env })).rejects.toMatchObject({
+  await expect(
+    run(process.execPath, [MANAGE, 'createsuperuser', '--username', 'weak', '--email', 'w@example.test', '--password', '12345678'], { env }),
+  ).rejects.toMatchObject({
     stderr: expect.stringContaining('password: The password'),
   });
 
@@ -61,7 +67,19 @@ test('unknown commands print the usage and fail', async () => {
 test('socialapp:add, socialapp:list and socialapp:remove from the shell', async () => {
   const env = await manageEnv();
   const manage = (...args: string[]) => run(process.execPath, [MANAGE, ...args], { env });
-  const added = await manage('socialapp:add', '--provider', 'kakao', '--name', 'Kakao app', '--client-id', 'rest-api-key', '--secret', 'shh-secret-value', '--key', '123456');
+  const added = await manage(
+    'socialapp:add',
+    '--provider',
+    'kakao',
+    '--name',
+    'Kakao app',
+    '--client-id',
+    'rest-api-key',
+    '--secret',
+    'shh-secret-value',
+    '--key',
+    '123456',
+  );
   expect(added.stdout).toMatch(/kakao/i);
   const list = await manage('socialapp:list');
   expect(list.stdout).toContain('Kakao app');

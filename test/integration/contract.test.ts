@@ -8,7 +8,9 @@ import { REGISTER, USERS } from '../helpers/operations';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
 afterAll(() => server.stop());
 
 test('an unknown Authorization scheme or a bare token is TOKEN_INVALID with the forms that work', async () => {
@@ -82,7 +84,11 @@ test('a browser opening /graphql lands on the self-hosted playground; 404s point
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).not.toMatch(/apollographql\.com|cdn\./);
     // A client that asks for JSON is never redirected.
-    const api = await fetch(dev.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const api = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(await api.json()).toEqual({ data: { __typename: 'Query' } });
     const missing = await fetch(`${dev.app.origin}/graphq`);
     expect(((await missing.json()) as any).errors[0].message).toBe('No such path; GraphQL is at /graphql and the playground at /graphiql.');

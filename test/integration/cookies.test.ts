@@ -107,7 +107,11 @@ describe('CORS', () => {
   });
 
   test("Apollo's CSRF prevention still refuses a simple cross-site form post", async () => {
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'text/plain', origin: ALLOWED }, body: '{"query":"mutation { logout }"}' });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: ALLOWED },
+      body: '{"query":"mutation { logout }"}',
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -3,8 +3,8 @@
 import { OneTimeToken } from '../../src/entities';
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN, REGISTER } from '../helpers/operations';
-import { startFakeSmtp, tokenFrom, type FakeSmtp } from '../helpers/smtp';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
+import { type FakeSmtp, startFakeSmtp, tokenFrom } from '../helpers/smtp';
 
 const VERIFY_EMAIL = `mutation($t: String!) { verifyEmail(token: $t) { username emailVerified } }`;
 const ME = `{ me { email emailVerified } }`;
@@ -13,11 +13,18 @@ const UPDATE_ME = `mutation($i: UpdateMeInput!) { updateMe(input: $i) { firstNam
 let smtp: FakeSmtp;
 const servers: TestServer[] = [];
 async function start(env: Record<string, string> = {}) {
-  const s = await startTestServer({ SMTP_URL: smtp.url, MAIL_FROM: 'authql <auth@example.test>', EMAIL_VERIFICATION_URL: 'https://app.example/verify?token={token}', ...env });
+  const s = await startTestServer({
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'authql <auth@example.test>',
+    EMAIL_VERIFICATION_URL: 'https://app.example/verify?token={token}',
+    ...env,
+  });
   servers.push(s);
   return s;
 }
-beforeAll(async () => { smtp = await startFakeSmtp(); });
+beforeAll(async () => {
+  smtp = await startFakeSmtp();
+});
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   await smtp.stop();
@@ -55,8 +62,17 @@ describe('ACCOUNT_EMAIL_VERIFICATION=mandatory', () => {
   test('register returns no tokens and login refuses until the email is verified', async () => {
     const server = await start({ ACCOUNT_EMAIL_VERIFICATION: 'mandatory' });
     const input = { username: 'strict', email: 'strict@example.test', password: GOOD_PASSWORD };
-    const reg = await server.gql(`mutation($input: RegisterInput!) { register(input: $input) { token refreshToken payload { sub } emailVerificationRequired user { username email } } }`, { input });
-    expect(reg.data.register).toEqual({ token: null, refreshToken: null, payload: null, emailVerificationRequired: true, user: { username: 'strict', email: 'strict@example.test' } });
+    const reg = await server.gql(
+      `mutation($input: RegisterInput!) { register(input: $input) { token refreshToken payload { sub } emailVerificationRequired user { username email } } }`,
+      { input },
+    );
+    expect(reg.data.register).toEqual({
+      token: null,
+      refreshToken: null,
+      payload: null,
+      emailVerificationRequired: true,
+      user: { username: 'strict', email: 'strict@example.test' },
+    });
     expect(errorCode(await server.gql(LOGIN, { username: 'strict', password: GOOD_PASSWORD }))).toBe('EMAIL_NOT_VERIFIED');
     // A wrong password still says only INVALID_CREDENTIALS.
     expect(errorCode(await server.gql(LOGIN, { username: 'strict', password: 'wrong-password-x' }))).toBe('INVALID_CREDENTIALS');

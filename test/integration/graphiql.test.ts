@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from '../helpers/browser';
+import { type Browser, launchChromium } from '../helpers/browser';
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
 import { startTestServer, type TestServer } from '../helpers/server';

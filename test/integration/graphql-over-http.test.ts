@@ -5,7 +5,9 @@ import { serverAudits } from 'graphql-http';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
 afterAll(() => server.stop());
 
 const post = (body: unknown, accept: string) =>
@@ -14,10 +16,15 @@ const post = (body: unknown, accept: string) =>
 test("graphql-http's serverAudits: no errors, no warnings, and only the CSRF notices", async () => {
   const results = await Promise.all(serverAudits({ url: server.url, fetchFn: fetch }).map((audit) => audit.fn()));
   expect(results.length).toBeGreaterThan(50);
-  const failing = results.filter((r) => r.status === 'error' || r.status === 'warn').map((r) => `${r.status}: ${r.name}: ${"reason" in r ? r.reason : ""}`);
+  const failing = results.filter((r) => r.status === 'error' || r.status === 'warn').map((r) => `${r.status}: ${r.name}: ${'reason' in r ? r.reason : ''}`);
   expect(failing).toEqual([]);
   // README (Using authql from an app): GET needs a preflight-forcing header, so these MAYs stay notices.
-  expect(results.filter((r) => r.status === 'notice').map((r) => r.name).sort()).toEqual([
+  expect(
+    results
+      .filter((r) => r.status === 'notice')
+      .map((r) => r.name)
+      .sort(),
+  ).toEqual([
     'MAY accept application/x-www-form-urlencoded formatted GET requests',
     'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/graphql-response+json',
     'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
@@ -32,7 +39,11 @@ test('request errors: 200 with application/json, 400 with application/graphql-re
   ] as const;
   for (const [body, code] of cases) {
     const legacy = await post(body, 'application/json');
-    expect([legacy.status, legacy.headers.get('content-type'), ((await legacy.json()) as any).errors[0].extensions.code]).toEqual([200, 'application/json; charset=utf-8', code]);
+    expect([legacy.status, legacy.headers.get('content-type'), ((await legacy.json()) as any).errors[0].extensions.code]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      code,
+    ]);
     const modern = await post(body, 'application/graphql-response+json');
     expect([modern.status, ((await modern.json()) as any).errors[0].extensions.code]).toEqual([400, code]);
   }

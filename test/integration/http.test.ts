@@ -4,7 +4,9 @@ import { registerUser } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
 afterAll(() => server.stop());
 
 test('GET /healthz answers 200', async () => {
@@ -42,7 +44,11 @@ test('invalid JSON is a 400 with a coded error', async () => {
 });
 
 test('batched requests are refused', async () => {
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]) });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]),
+  });
   expect(res.status).toBe(400);
 });
 
@@ -71,7 +77,9 @@ test('an unexpected failure is masked as INTERNAL_SERVER_ERROR and logged', asyn
 
 describe('production', () => {
   let prod: TestServer;
-  beforeAll(async () => { prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' }); });
+  beforeAll(async () => {
+    prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' });
+  });
   afterAll(() => prod.stop());
 
   test('introspection is off', async () => {

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  createDjangoDatabase, djangoArgon2, djangoBcryptSha256, djangoPbkdf2, insertEmail, insertSocialAccount, insertSocialApp, insertUser, openSqlite, type Db,
+  createDjangoDatabase,
+  type Db,
+  djangoArgon2,
+  djangoBcryptSha256,
+  djangoPbkdf2,
+  insertEmail,
+  insertSocialAccount,
+  insertSocialApp,
+  insertUser,
+  openSqlite,
 } from '../helpers/django';
 import { LOGIN } from '../helpers/operations';
 import { errorCode, startTestServer } from '../helpers/server';
@@ -37,7 +46,14 @@ let django: Db;
 
 beforeAll(async () => {
   django = await createDjangoDatabase(djangoFile);
-  await insertUser(django, { id: 1, username: 'alice', password: djangoPbkdf2(PASSWORDS.alice), email: 'alice@example.com', isStaff: true, dateJoined: '2019-02-03 04:05:06.789000' });
+  await insertUser(django, {
+    id: 1,
+    username: 'alice',
+    password: djangoPbkdf2(PASSWORDS.alice),
+    email: 'alice@example.com',
+    isStaff: true,
+    dateJoined: '2019-02-03 04:05:06.789000',
+  });
   await insertUser(django, { id: 2, username: 'bob', password: '!woUx2jxHTUFOfOAlR7kDfrm82GS1ryVvdAn1WqO2', email: 'bob@example.com' });
   await insertUser(django, { id: 3, username: 'carol', password: djangoBcryptSha256(PASSWORDS.carol), email: 'carol@example.com' });
   await insertUser(django, { id: 5, username: 'dave', password: await djangoArgon2(PASSWORDS.dave), email: 'DAVE@example.com' });
@@ -61,7 +77,10 @@ test('a broken row fails the whole import and leaves nothing behind', async () =
   // key): found only after every user was written, so the rollback is real.
   await insertSocialAccount(django, 9, 99, 'kakao', '4100000099');
   const failed = importDjango();
-  await expect(failed).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Import failed, nothing was imported: socialaccount_socialaccount id 9: user_id 99 is not in auth_user') });
+  await expect(failed).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('Import failed, nothing was imported: socialaccount_socialaccount id 9: user_id 99 is not in auth_user'),
+  });
   await failed.catch((err: { stderr: string }) => expect(err.stderr).toMatch(/importing users: 5\/5/));
   const after = await snapshot();
   expect(Object.values(after).map((rows) => rows.length)).toEqual([0, 0, 0, 0]);
@@ -92,7 +111,9 @@ test('imports users, emails, apps and social accounts, and a second run changes 
   expect(users[0].password).toMatch(/^pbkdf2_sha256\$870000\$/);
   expect(users[1].password).toBe('!woUx2jxHTUFOfOAlR7kDfrm82GS1ryVvdAn1WqO2');
   expect(users[4].password).toMatch(/^!/);
-  expect((imported.django_users as Array<Record<string, number>>).map((l) => [l.django_id, l.user_id])).toEqual(users.map((u, i) => [[1, 2, 3, 5, 6][i], u.id]));
+  expect((imported.django_users as Array<Record<string, number>>).map((l) => [l.django_id, l.user_id])).toEqual(
+    users.map((u, i) => [[1, 2, 3, 5, 6][i], u.id]),
+  );
 
   const second = await importDjango();
   expect(second.stdout).toContain('(nothing new: everything was already imported)');
@@ -120,9 +141,18 @@ test('imported users sign in with their Django passwords, which are then re-hash
     const res = await server.gql(LOGIN, { username: 'alice', password: PASSWORDS.alice });
     expect(res.errors).toBeUndefined();
     expect(await passwordOf('alice')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const me = await server.gql('{ me { username email emailVerified isStaff dateJoined socialAccounts { provider uid } } }', {}, { token: res.data.login.token });
+    const me = await server.gql(
+      '{ me { username email emailVerified isStaff dateJoined socialAccounts { provider uid } } }',
+      {},
+      { token: res.data.login.token },
+    );
     expect(me.data.me).toEqual({
-      username: 'alice', email: 'alice@example.com', emailVerified: true, isStaff: true, dateJoined: '2019-02-03T04:05:06.789Z', socialAccounts: [{ provider: 'KAKAO', uid: '4100000001' }],
+      username: 'alice',
+      email: 'alice@example.com',
+      emailVerified: true,
+      isStaff: true,
+      dateJoined: '2019-02-03T04:05:06.789Z',
+      socialAccounts: [{ provider: 'KAKAO', uid: '4100000001' }],
     });
     // The upgraded hash keeps working; a wrong password still fails.
     expect((await server.gql(LOGIN, { username: 'alice', password: PASSWORDS.alice })).errors).toBeUndefined();

@@ -1,8 +1,9 @@
 // The column lists that load users by hand (the viewer's knex query, the
 // users page's plain rows) come from MikroORM's metadata: a new column is
 // read everywhere, and a hand list that disagrees with the entity fails here.
-import type { SqlEntityManager } from '@mikro-orm/knex';
+
 import type { EntityMetadata, EntityProperty } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../../src/entities';
 import { loadedColumns } from '../../src/entities/loaded-columns';
 import { loadViewer } from '../../src/sessions/access';
@@ -29,7 +30,8 @@ test('users are loaded with every persisted column of the entity but the passwor
 
 test('a property added to the entity joins the lists; a lazy or hidden one does not', () => {
   const meta = userMeta();
-  const extra = (name: string, more: Partial<EntityProperty>) => ({ ...meta.properties.firstName, name, fieldNames: [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], ...more }) as EntityProperty;
+  const extra = (name: string, more: Partial<EntityProperty>) =>
+    ({ ...meta.properties.firstName, name, fieldNames: [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], ...more }) as EntityProperty;
   const copy = Object.assign(Object.create(Object.getPrototypeOf(meta)), meta, {
     props: [...meta.props, extra('nickname', {}), extra('recoverySecret', { hidden: true, lazy: true }), extra('apiNote', { hidden: true })],
   }) as EntityMetadata;

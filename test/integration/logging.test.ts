@@ -10,7 +10,11 @@ import { LOGIN } from '../helpers/operations';
 import { ROOT } from '../helpers/process';
 import { startTestServer } from '../helpers/server';
 
-const events = (logs: string[]) => logs.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const events = (logs: string[]) =>
+  logs
+    .flatMap((l) => l.split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('a sign-in that fails after the password check is logged once, as a failure', async () => {
   const s = await startTestServer();
@@ -20,7 +24,9 @@ test('a sign-in that fails after the password check is logged once, as a failure
     await s.app.orm.em.fork().getConnection().execute('drop table refresh_tokens');
     const res = await s.gql(LOGIN, { username: u.user.username, password: u.password });
     expect(res.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-    const outcomes = events(s.logs).filter((e) => e.event === 'login').map((e) => e.msg);
+    const outcomes = events(s.logs)
+      .filter((e) => e.event === 'login')
+      .map((e) => e.msg);
     expect(outcomes).toEqual(['sign-in failed']);
   } finally {
     await s.stop();
@@ -64,8 +70,15 @@ test('production without SMTP_URL says at start-up that no mail will be sent; wi
 });
 
 test('development on a terminal: human lines by default, the generated-key warning highlighted, the playground named', async () => {
-  if (spawnSync('script', ['--version']).error) throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
-  const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', DATABASE_URL: 'sqlite::memory:', DATA_DIR: mkdtempSync(join(tmpdir(), 'authql-tty-')) };
+  if (spawnSync('script', ['--version']).error)
+    throw new Error("util-linux's `script` is not installed (apt-get install -y bsdutils); this test does not skip");
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'development',
+    PORT: '0',
+    DATABASE_URL: 'sqlite::memory:',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'authql-tty-')),
+  };
   // `script` gives the server a pseudo-terminal as stdout, as `npm start` in a terminal does.
   const child = spawn('script', ['-qefc', `${process.execPath} ${join(ROOT, 'dist/src/index.js')}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';

@@ -1,7 +1,8 @@
 // The committed migrations apply, undo and re-apply cleanly on this pass's
 // database, and leave exactly the schema the entities describe.
-import { openOrm } from '../../src/db/orm';
+
 import { MIGRATIONS } from '../../src/db/migrations';
+import { openOrm } from '../../src/db/orm';
 import { freshDatabase } from '../helpers/database';
 
 test('up, down to nothing, up again; the entities and the schema agree', async () => {

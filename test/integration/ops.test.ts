@@ -8,7 +8,9 @@ import { LOGIN, REFRESH, USERS } from '../helpers/operations';
 import { startTestServer, TEST_SECRET, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer({ METRICS_TOKEN: 'metrics-token-for-tests', RATE_LIMIT_LOGIN_ACCOUNT: '2/60' }); });
+beforeAll(async () => {
+  server = await startTestServer({ METRICS_TOKEN: 'metrics-token-for-tests', RATE_LIMIT_LOGIN_ACCOUNT: '2/60' });
+});
 afterAll(() => server.stop());
 
 const metricsText = async () => {
@@ -101,7 +103,25 @@ test('the logger redacts passwords, tokens, cookies, Authorization and secrets b
     variables: { anything: 'tok-10' },
   });
   const out = lines.join('');
-  for (const secret of ['pw-1', 'pw-2', 'pw-3', 'pw-4', 'tok-1', 'tok-2', 'tok-3', 'tok-4', 'tok-5', 'tok-6', 'tok-7', 'tok-8', 'tok-9', 'tok-10', 'sec-1', 'sec-2', 'sec-3']) {
+  for (const secret of [
+    'pw-1',
+    'pw-2',
+    'pw-3',
+    'pw-4',
+    'tok-1',
+    'tok-2',
+    'tok-3',
+    'tok-4',
+    'tok-5',
+    'tok-6',
+    'tok-7',
+    'tok-8',
+    'tok-9',
+    'tok-10',
+    'sec-1',
+    'sec-2',
+    'sec-3',
+  ]) {
     expect(out).not.toContain(secret);
   }
   expect(out).toContain('[redacted]');

@@ -2,8 +2,8 @@
 import { OneTimeToken } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN, REFRESH, USERS } from '../helpers/operations';
-import { startFakeSmtp, tokenFrom, type FakeSmtp } from '../helpers/smtp';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
+import { type FakeSmtp, startFakeSmtp, tokenFrom } from '../helpers/smtp';
 
 const CHANGE = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { token refreshToken } }`;
 const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) }`;

@@ -27,7 +27,10 @@ const SHELLS: Record<string, string[]> = {
 
 function paste(shell: string, block: string, api: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), `authql-${shell}-`));
-  const child = spawn(shell, SHELLS[shell], { env: { PATH: process.env.PATH, HOME: home, TERM: 'dumb', LANG: 'C.UTF-8', API: api }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(shell, SHELLS[shell], {
+    env: { PATH: process.env.PATH, HOME: home, TERM: 'dumb', LANG: 'C.UTF-8', API: api },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -48,29 +51,34 @@ function answers(stdout: string): Record<string, any> {
   return steps;
 }
 
-test.each(Object.keys(SHELLS))("README's first session, pasted whole into %s", async (shell) => {
-  for (const program of [shell, 'jq', 'curl']) {
-    if (spawnSync(program, ['--version']).error) throw new Error(`${program} is not installed: apt-get install -y ${program} (.ci/run installs zsh and jq); this test does not skip`);
-  }
-  const server = await startTestServer();
-  try {
-    const { code, stdout, stderr } = await paste(shell, firstSessionBlock(README), server.url);
-    expect(code).toBe(0);
-    expect(stderr).not.toMatch(/command not found|not found:|parse error|syntax error|bad substitution|unexpected|no matches found/i);
-    const steps = answers(stdout);
-    expect(Object.keys(steps)).toEqual(['1', '2', '3', '4', '5']);
-    for (const answer of Object.values(steps)) expect(answer.errors).toBeUndefined();
+test.each(Object.keys(SHELLS))(
+  "README's first session, pasted whole into %s",
+  async (shell) => {
+    for (const program of [shell, 'jq', 'curl']) {
+      if (spawnSync(program, ['--version']).error)
+        throw new Error(`${program} is not installed: apt-get install -y ${program} (.ci/run installs zsh and jq); this test does not skip`);
+    }
+    const server = await startTestServer();
+    try {
+      const { code, stdout, stderr } = await paste(shell, firstSessionBlock(README), server.url);
+      expect(code).toBe(0);
+      expect(stderr).not.toMatch(/command not found|not found:|parse error|syntax error|bad substitution|unexpected|no matches found/i);
+      const steps = answers(stdout);
+      expect(Object.keys(steps)).toEqual(['1', '2', '3', '4', '5']);
+      for (const answer of Object.values(steps)) expect(answer.errors).toBeUndefined();
 
-    expect(steps[1].data.register).toMatchObject({ token: expect.any(String), user: { username: 'alice' } });
-    const login = steps[2].data.login;
-    expect(login.token).toMatch(/^ey/);
-    // Signed in: the list answers, and alice sees her own email in it.
-    expect(steps[3].data.users).toMatchObject({ totalCount: 1, edges: [{ node: { username: 'alice', email: 'alice@example.com' } }] });
-    const refreshed = steps[4].data.refreshToken;
-    expect(refreshed.token).toMatch(/^ey/);
-    expect(refreshed.refreshToken).not.toBe(login.refreshToken);
-    expect(steps[5].data.verifyToken.payload).toMatchObject({ username: 'alice' });
-  } finally {
-    await server.stop();
-  }
-}, 60_000);
+      expect(steps[1].data.register).toMatchObject({ token: expect.any(String), user: { username: 'alice' } });
+      const login = steps[2].data.login;
+      expect(login.token).toMatch(/^ey/);
+      // Signed in: the list answers, and alice sees her own email in it.
+      expect(steps[3].data.users).toMatchObject({ totalCount: 1, edges: [{ node: { username: 'alice', email: 'alice@example.com' } }] });
+      const refreshed = steps[4].data.refreshToken;
+      expect(refreshed.token).toMatch(/^ey/);
+      expect(refreshed.refreshToken).not.toBe(login.refreshToken);
+      expect(steps[5].data.verifyToken.payload).toMatchObject({ username: 'alice' });
+    } finally {
+      await server.stop();
+    }
+  },
+  60_000,
+);

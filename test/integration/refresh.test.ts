@@ -2,7 +2,7 @@
 // the absolute session limit, over real HTTP and a real database.
 import { RefreshToken } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
-import { REFRESH, REVOKE, USERS, ME } from '../helpers/operations';
+import { ME, REFRESH, REVOKE, USERS } from '../helpers/operations';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
 import { decodePayload } from '../helpers/tokens';
 
@@ -134,7 +134,12 @@ test('a client that lost the answer to a refresh retries within the grace window
   // The request reaches the server, which rotates the token, but the client
   // drops the connection before reading the answer (a shutdown, a bad network).
   const abort = new AbortController();
-  const lost = fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: REFRESH, variables: { refreshToken: u.refreshToken } }), signal: abort.signal });
+  const lost = fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: REFRESH, variables: { refreshToken: u.refreshToken } }),
+    signal: abort.signal,
+  });
   await new Promise((r) => setTimeout(r, 30));
   abort.abort();
   await lost.catch(() => undefined);

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
+import { type FakeJwks, startGoogleKeys } from '../helpers/fake-jwks';
 import { GOOD_PASSWORD } from '../helpers/fixtures';
 import { LOGIN, REFRESH, REGISTER, REVOKE, USERS } from '../helpers/operations';
-import { startGoogleKeys, type FakeJwks } from '../helpers/fake-jwks';
-import { gqlAt, ROOT, spawnServer, type ServerProcess } from '../helpers/process';
-import { CLIENT_IDS, SOCIAL_LOGIN } from '../helpers/social';
+import { gqlAt, ROOT, type ServerProcess, spawnServer } from '../helpers/process';
 import { testEnv } from '../helpers/server';
+import { CLIENT_IDS, SOCIAL_LOGIN } from '../helpers/social';
 
 const GOOGLE_CLIENT = CLIENT_IDS.GOOGLE[0];
 let db: TestDatabase;
@@ -35,7 +35,11 @@ beforeAll(async () => {
       db.url,
     ),
   } as NodeJS.ProcessEnv;
-  await promisify(execFile)(process.execPath, [join(ROOT, 'dist/src/cli/manage.js'), 'socialapp:add', '--provider', 'google', '--name', 'G', '--client-id', GOOGLE_CLIENT], { env });
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'dist/src/cli/manage.js'), 'socialapp:add', '--provider', 'google', '--name', 'G', '--client-id', GOOGLE_CLIENT],
+    { env },
+  );
   a = await spawnServer(env);
   b = await spawnServer({ ...env, AUTO_MIGRATE: 'false' });
 });

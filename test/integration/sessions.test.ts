@@ -2,8 +2,8 @@
 import { User } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN, REFRESH, USERS } from '../helpers/operations';
-import { decodePayload, signWith } from '../helpers/tokens';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
+import { decodePayload, signWith } from '../helpers/tokens';
 
 const SESSIONS = `{ sessions { id createdAt lastUsedAt expiresAt userAgent ip current } }`;
 const LOGOUT = `mutation($r: String, $e: Boolean) { logout(refreshToken: $r, everywhere: $e) }`;
@@ -11,7 +11,9 @@ const REVOKE_SESSION = `mutation($id: ID!) { revokeSession(id: $id) }`;
 const DELETE_ME = `mutation($p: String!) { deleteMe(password: $p) }`;
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer({ ACCOUNT_EMAIL_VERIFICATION: 'none' }); });
+beforeAll(async () => {
+  server = await startTestServer({ ACCOUNT_EMAIL_VERIFICATION: 'none' });
+});
 afterAll(() => server.stop());
 
 async function threeSessions() {
@@ -68,7 +70,10 @@ test('revokeSession ends one of one’s own sessions and never someone else’s'
 describe('deleteMe', () => {
   test('needs the password; then the account and its tokens are gone', async () => {
     const u = await registerUser(server);
-    expect(firstError(await server.gql(DELETE_ME, { p: 'wrong-password-x' }, { token: u.token }))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
+    expect(firstError(await server.gql(DELETE_ME, { p: 'wrong-password-x' }, { token: u.token }))?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'password',
+    });
     expect((await server.gql(DELETE_ME, { p: u.password }, { token: u.token })).data.deleteMe).toBe(true);
     expect(await alive(u)).toBe(false);
     expect(errorCode(await server.gql(LOGIN, { username: u.user.username, password: u.password }))).toBe('INVALID_CREDENTIALS');

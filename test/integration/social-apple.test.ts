@@ -4,13 +4,18 @@ import { createHash } from 'node:crypto';
 import { User } from '../../src/entities';
 import { idTokenProviderSuite } from '../helpers/id-token-suite';
 import { firstError } from '../helpers/server';
-import { CLIENT_IDS, SOCIAL_LOGIN, idTokenLogin, useSocialServer } from '../helpers/social';
+import { CLIENT_IDS, idTokenLogin, SOCIAL_LOGIN, useSocialServer } from '../helpers/social';
 
 const sha256 = (raw: string) => createHash('sha256').update(raw).digest('hex');
 let nextSub = 0;
 /** Apple's `sub` looks like `001393.6d621dadasdd04956bds129fa982ba.1517`. */
 const newSubject = () => `001393.${sha256(`apple-${Date.now()}-${++nextSub}`).slice(0, 32)}.${String(nextSub).padStart(4, '0')}`;
-const profile = (sub: string) => ({ email: `${sub.slice(7, 17)}@privaterelay.appleid.com`, email_verified: 'true', is_private_email: 'true', auth_time: Math.floor(Date.now() / 1000) });
+const profile = (sub: string) => ({
+  email: `${sub.slice(7, 17)}@privaterelay.appleid.com`,
+  email_verified: 'true',
+  is_private_email: 'true',
+  auth_time: Math.floor(Date.now() / 1000),
+});
 
 describe('the checks every ID-token provider passes', () => {
   idTokenProviderSuite({
@@ -38,7 +43,13 @@ describe('Apple specifics', () => {
   });
 
   test('email_verified counts whether Apple sends it as a boolean or as the string "true"', async () => {
-    for (const [flag, verified] of [['true', true], [true, true], ['false', false], [false, false], [undefined, false]] as const) {
+    for (const [flag, verified] of [
+      ['true', true],
+      [true, true],
+      ['false', false],
+      [false, false],
+      [undefined, false],
+    ] as const) {
       const out = (await idTokenLogin(s.server, 'APPLE', sign({ email_verified: flag }))).data.socialLogin;
       expect(await userRow(out.user.id)).toMatchObject({ emailVerified: verified });
     }

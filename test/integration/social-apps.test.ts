@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags, UsageError } from '../../src/cli/args';
 import { SOCIALAPP_UPDATE_OPTIONS, socialAppAdd, socialAppList, socialAppRemove, socialAppUpdate } from '../../src/cli/socialapp';
-import { openOrm, type Orm } from '../../src/db/orm';
+import { type Orm, openOrm } from '../../src/db/orm';
 import { SocialApp, SocialProvider, User } from '../../src/entities';
 import { FACEBOOK_APP } from '../helpers/fake-facebook';
 import { KAKAO_APP_ID } from '../helpers/fake-kakao';
 import { registerUser } from '../helpers/fixtures';
 import { errorCode, firstError } from '../helpers/server';
-import { CREATE_APP, DELETE_APP, SOCIAL_APPS, UPDATE_APP, newToken, socialLogin, updateUser, useSocialServer } from '../helpers/social';
+import { CREATE_APP, DELETE_APP, newToken, SOCIAL_APPS, socialLogin, UPDATE_APP, updateUser, useSocialServer } from '../helpers/social';
 
 const KAKAO_INPUT = { provider: 'KAKAO', name: 'Kakao', clientId: 'kakao-rest-api-key', key: String(KAKAO_APP_ID), secret: 'kakao-client-secret' };
 const FACEBOOK_INPUT = { provider: 'FACEBOOK', name: 'Facebook', clientId: FACEBOOK_APP.id, secret: FACEBOOK_APP.secret };
@@ -62,7 +62,15 @@ describe('over GraphQL', () => {
     const created = await s.server.gql(CREATE_APP, { input: KAKAO_INPUT }, { token: root });
     expect(created.errors).toBeUndefined();
     const app = created.data.createSocialApp;
-    expect(app).toEqual({ id: expect.any(String), provider: 'KAKAO', name: 'Kakao', clientId: 'kakao-rest-api-key', extraClientIds: [], key: String(KAKAO_APP_ID), hasSecret: true });
+    expect(app).toEqual({
+      id: expect.any(String),
+      provider: 'KAKAO',
+      name: 'Kakao',
+      clientId: 'kakao-rest-api-key',
+      extraClientIds: [],
+      key: String(KAKAO_APP_ID),
+      hasSecret: true,
+    });
     expect(JSON.stringify(created)).not.toContain(KAKAO_INPUT.secret);
     expect(errorCode(await s.server.gql('{ socialApps { secret } }', {}, { token: root }))).toBe('GRAPHQL_VALIDATION_FAILED');
 
@@ -77,7 +85,10 @@ describe('over GraphQL', () => {
 
     expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: root })).data.deleteSocialApp).toBe(true);
     expect((await s.server.gql(DELETE_APP, { id: app.id }, { token: root })).data.deleteSocialApp).toBe(false);
-    expect(firstError(await s.server.gql(UPDATE_APP, { id: app.id, input: KAKAO_INPUT }, { token: root }))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(firstError(await s.server.gql(UPDATE_APP, { id: app.id, input: KAKAO_INPUT }, { token: root }))?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'id',
+    });
   });
 
   test.each([
@@ -95,7 +106,12 @@ describe('over GraphQL', () => {
   });
 
   test('extra client IDs are trimmed, deduplicated and listed; the primary one is not repeated', async () => {
-    const input = { provider: 'GOOGLE', name: 'Google', clientId: 'web.apps.googleusercontent.com', extraClientIds: [' ios.apps.googleusercontent.com ', 'ios.apps.googleusercontent.com', 'web.apps.googleusercontent.com'] };
+    const input = {
+      provider: 'GOOGLE',
+      name: 'Google',
+      clientId: 'web.apps.googleusercontent.com',
+      extraClientIds: [' ios.apps.googleusercontent.com ', 'ios.apps.googleusercontent.com', 'web.apps.googleusercontent.com'],
+    };
     const created = await s.server.gql(CREATE_APP, { input }, { token: root });
     expect(created.data.createSocialApp).toMatchObject({ provider: 'GOOGLE', extraClientIds: ['ios.apps.googleusercontent.com'] });
     const cleared = await s.server.gql(UPDATE_APP, { id: created.data.createSocialApp.id, input: { ...input, extraClientIds: null } }, { token: root });
@@ -171,7 +187,9 @@ describe('the CLI commands', () => {
 
   test('a second app for a provider is refused; remove needs --id or --provider', async () => {
     await socialAppAdd(orm, run(['--provider', 'kakao', '--name', 'K', '--client-id', 'c', '--key', '1']));
-    await expect(socialAppAdd(orm, run(['--provider', 'kakao', '--name', 'K2', '--client-id', 'c', '--key', '2']))).rejects.toThrow(/^provider: An app for this provider already exists/);
+    await expect(socialAppAdd(orm, run(['--provider', 'kakao', '--name', 'K2', '--client-id', 'c', '--key', '2']))).rejects.toThrow(
+      /^provider: An app for this provider already exists/,
+    );
     await expect(socialAppRemove(orm, run([]))).rejects.toThrow(/give --id X, or --provider P/);
     await expect(socialAppRemove(orm, run(['--id', 'x']))).rejects.toThrow('--id must be a number');
   });
@@ -181,7 +199,9 @@ describe('the CLI commands', () => {
     await expect(socialAppAdd(orm, run(['--provider', 'facebook', '--name', 'FB2', '--client-id', '778', '--secret', 's']))).rejects.toThrow(
       'Use: npm run manage -- socialapp:update --provider facebook',
     );
-    expect(await socialAppUpdate(orm, run(['--provider', 'facebook', '--name', 'Facebook app']))).toMatch(/^Social app updated: #\d+ facebook "Facebook app" client-id=777 secret=set$/);
+    expect(await socialAppUpdate(orm, run(['--provider', 'facebook', '--name', 'Facebook app']))).toMatch(
+      /^Social app updated: #\d+ facebook "Facebook app" client-id=777 secret=set$/,
+    );
     const stored = await orm.em.fork().findOneOrFail(SocialApp, { provider: SocialProvider.FACEBOOK });
     expect(stored.secret).toBe('fb-secret-1');
     await expect(socialAppUpdate(orm, run(['--provider', 'facebook', '--secret', '']))).rejects.toThrow(/^secret: Facebook needs the App Secret/);

@@ -1,7 +1,7 @@
 // Facebook sign-in over real HTTP against a fake Graph API on loopback.
 import { createHmac } from 'node:crypto';
 import { SocialApp, SocialProvider, User } from '../../src/entities';
-import { FACEBOOK_APP, OTHER_FACEBOOK_APP_ID, type FacebookUser } from '../helpers/fake-facebook';
+import { FACEBOOK_APP, type FacebookUser, OTHER_FACEBOOK_APP_ID } from '../helpers/fake-facebook';
 import { ME } from '../helpers/operations';
 import { firstError } from '../helpers/server';
 import { newToken, rowCounts, socialLogin, useSocialServer } from '../helpers/social';
@@ -12,7 +12,6 @@ const fbUser = (extra: Partial<FacebookUser> = {}): FacebookUser => {
   nextId += 1n;
   return { id: String(nextId), name: 'Jane Doe', firstName: 'Jane', lastName: 'Doe', ...extra };
 };
-
 
 test('a new Facebook user: debug_token with our app token, then /me with appsecret_proof', async () => {
   const user = fbUser({ email: `jane${nextId}@fb.example` });
@@ -52,7 +51,7 @@ test('a returning Facebook user gets the same account, and the JWT works', async
   expect(me.data.me).toMatchObject({ id: first.user.id, username: first.user.username });
 });
 
-test("a token issued to another Facebook app is WRONG_APP: /me is never asked and nothing is written", async () => {
+test('a token issued to another Facebook app is WRONG_APP: /me is never asked and nothing is written', async () => {
   const before = await rowCounts(s.server);
   const res = await socialLogin(s.server, 'FACEBOOK', s.facebook.add(newToken('EAAB'), { user: fbUser(), appId: OTHER_FACEBOOK_APP_ID }));
   expect(firstError(res)?.extensions).toEqual({ code: 'SOCIAL_AUTH_FAILED', reason: 'WRONG_APP' });

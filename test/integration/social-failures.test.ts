@@ -1,8 +1,9 @@
 // Providers that are down, slow or talk nonsense: the answer is
 // PROVIDER_UNAVAILABLE within SOCIAL_HTTP_TIMEOUT, nothing is written, and
 // no provider token or secret reaches the logs.
-import { createServer } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { appsecretProof } from '../../src/social/providers/facebook';
 import { FACEBOOK_APP } from '../helpers/fake-facebook';
 import type { FakeMode } from '../helpers/fake-http';
@@ -22,7 +23,6 @@ const facebookToken = (extra: Record<string, unknown> = {}) => {
   usedTokens.push(token);
   return token;
 };
-
 
 async function expectUnavailable(provider: 'KAKAO' | 'FACEBOOK', token: string) {
   const before = await rowCounts(s.server);

@@ -4,12 +4,17 @@ import { User } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
 import { idTokenProviderSuite } from '../helpers/id-token-suite';
 import { firstError } from '../helpers/server';
-import { CLIENT_IDS, SOCIAL_LOGIN, idTokenLogin, updateUser, useSocialServer } from '../helpers/social';
+import { CLIENT_IDS, idTokenLogin, SOCIAL_LOGIN, updateUser, useSocialServer } from '../helpers/social';
 
 // Google's subs are 21-digit strings, beyond what a JS number holds exactly.
 let nextSub = 0;
 const newSubject = () => `1100${String(++nextSub).padStart(17, '0')}`;
-const profile = (sub: string) => ({ name: `Google User ${sub.slice(-4)}`, picture: `https://lh3.googleusercontent.example/${sub}`, email: `g${sub}@gmail.example`, email_verified: true });
+const profile = (sub: string) => ({
+  name: `Google User ${sub.slice(-4)}`,
+  picture: `https://lh3.googleusercontent.example/${sub}`,
+  email: `g${sub}@gmail.example`,
+  email_verified: true,
+});
 
 describe('the checks every ID-token provider passes', () => {
   idTokenProviderSuite({

@@ -4,11 +4,15 @@
 import { User } from '../../src/entities';
 import { idTokenProviderSuite } from '../helpers/id-token-suite';
 import { firstError } from '../helpers/server';
-import { CLIENT_IDS, SOCIAL_LOGIN, idTokenLogin, newToken, socialLogin, useSocialServer } from '../helpers/social';
+import { CLIENT_IDS, idTokenLogin, newToken, SOCIAL_LOGIN, socialLogin, useSocialServer } from '../helpers/social';
 
 let nextId = 4700000000;
 const newSubject = () => String(++nextId);
-const profile = (sub: string) => ({ nickname: `카카오 ${sub.slice(-4)}`, picture: 'https://k.kakaocdn.example/p.jpg', auth_time: Math.floor(Date.now() / 1000) });
+const profile = (sub: string) => ({
+  nickname: `카카오 ${sub.slice(-4)}`,
+  picture: 'https://k.kakaocdn.example/p.jpg',
+  auth_time: Math.floor(Date.now() / 1000),
+});
 
 describe('the checks every ID-token provider passes', () => {
   idTokenProviderSuite({
@@ -30,7 +34,11 @@ describe('Kakao OIDC specifics', () => {
     const viaAccess = (await socialLogin(s.server, 'KAKAO', s.kakao.add(newToken('kakao'), { user: { id, nickname: 'both ways' } }))).data.socialLogin;
     const viaId = await idTokenLogin(s.server, 'KAKAO', sign({}, String(id)));
     expect(viaId.errors).toBeUndefined();
-    expect(viaId.data.socialLogin).toMatchObject({ isNewUser: false, user: { id: viaAccess.user.id }, socialAccount: { id: viaAccess.socialAccount.id, uid: String(id) } });
+    expect(viaId.data.socialLogin).toMatchObject({
+      isNewUser: false,
+      user: { id: viaAccess.user.id },
+      socialAccount: { id: viaAccess.socialAccount.id, uid: String(id) },
+    });
     const again = (await socialLogin(s.server, 'KAKAO', s.kakao.add(newToken('kakao'), { user: { id, nickname: 'both ways' } }))).data.socialLogin;
     expect(again.socialAccount.id).toBe(viaAccess.socialAccount.id);
   });

@@ -1,14 +1,18 @@
 // Kakao sign-in over real HTTP against a fake Kakao API on loopback.
 import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
-import { OTHER_KAKAO_APP_ID, type KakaoUser } from '../helpers/fake-kakao';
+import { type KakaoUser, OTHER_KAKAO_APP_ID } from '../helpers/fake-kakao';
 import { USERS } from '../helpers/operations';
 import { firstError } from '../helpers/server';
 import { MY_SOCIAL_ACCOUNTS, newToken, rowCounts, socialLogin, startSocialServer, useSocialServer } from '../helpers/social';
 
 const s = useSocialServer();
 let nextId = 4100000000;
-const kakaoUser = (extra: Partial<KakaoUser> = {}): KakaoUser => ({ id: ++nextId, nickname: `카카오 친구 ${nextId}`, image: 'https://k.kakaocdn.example/p.jpg', ...extra });
-
+const kakaoUser = (extra: Partial<KakaoUser> = {}): KakaoUser => ({
+  id: ++nextId,
+  nickname: `카카오 친구 ${nextId}`,
+  image: 'https://k.kakaocdn.example/p.jpg',
+  ...extra,
+});
 
 test('a new Kakao user without an email gets an account, our tokens and isNewUser', async () => {
   const user = kakaoUser();
@@ -98,7 +102,7 @@ test('a nickname that is taken or unusable gives another unique username', async
   expect(c.user.username).toBe(`kakao_${emoji.id}`);
 });
 
-test("a token issued to another Kakao app is WRONG_APP: /me is never asked and nothing is written", async () => {
+test('a token issued to another Kakao app is WRONG_APP: /me is never asked and nothing is written', async () => {
   const before = await rowCounts(s.server);
   const token = s.kakao.add(newToken('kakao'), { user: kakaoUser(), appId: OTHER_KAKAO_APP_ID });
   const res = await socialLogin(s.server, 'KAKAO', token);

@@ -1,21 +1,11 @@
 // Account linking: email collisions, connecting and disconnecting, racing
 // first sign-ins, inactive users, and who may see a user's social accounts.
 import { SocialAccount, User } from '../../src/entities';
-import { registerUser } from '../helpers/fixtures';
 import { OTHER_KAKAO_APP_ID } from '../helpers/fake-kakao';
+import { registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
 import { errorCode, firstError, type TestServer } from '../helpers/server';
-import {
-  CONNECT,
-  DISCONNECT,
-  MY_SOCIAL_ACCOUNTS,
-  newToken,
-  rowCounts,
-  socialLogin,
-  updateUser,
-  useSocialServer,
-  type SocialSetup,
-} from '../helpers/social';
+import { CONNECT, DISCONNECT, MY_SOCIAL_ACCOUNTS, newToken, rowCounts, type SocialSetup, socialLogin, updateUser, useSocialServer } from '../helpers/social';
 
 const s = useSocialServer();
 let nextId = 6100000000;
@@ -23,7 +13,6 @@ const kakaoToken = (setup: SocialSetup, user: Record<string, unknown> = {}, extr
   setup.kakao.add(newToken('kakao'), { user: { id: ++nextId, nickname: `k${nextId}`, ...user }, ...extra });
 const facebookToken = (setup: SocialSetup, user: Record<string, unknown> = {}) =>
   setup.facebook.add(newToken('EAAB'), { user: { id: String(++nextId), name: `f${nextId}`, ...user } });
-
 
 describe('email collisions, by default', () => {
   test('a verified Kakao email equal to a local account email is EMAIL_CONFLICT; nothing is created', async () => {
@@ -115,7 +104,8 @@ describe('connect and disconnect', () => {
 
   test('a user with a password may disconnect their only social account', async () => {
     const gina = await registerUser(s.server);
-    const acc = (await s.server.gql(CONNECT, { provider: 'FACEBOOK', accessToken: facebookToken(s), password: gina.password }, { token: gina.token })).data.connectSocialAccount;
+    const acc = (await s.server.gql(CONNECT, { provider: 'FACEBOOK', accessToken: facebookToken(s), password: gina.password }, { token: gina.token })).data
+      .connectSocialAccount;
     expect((await s.server.gql(DISCONNECT, { id: acc.id }, { token: gina.token })).data.disconnectSocialAccount).toBe(true);
     expect(await s.server.app.orm.em.fork().count(SocialAccount, { id: Number(acc.id) })).toBe(0);
   });

@@ -6,12 +6,17 @@ import type { FakeMode } from '../helpers/fake-http';
 import type { NaverUser } from '../helpers/fake-naver';
 import { registerUser } from '../helpers/fixtures';
 import { firstError } from '../helpers/server';
-import { SOCIAL_LOGIN, idTokenLogin, newToken, rowCounts, socialLogin, updateUser, useSocialServer } from '../helpers/social';
+import { idTokenLogin, newToken, rowCounts, SOCIAL_LOGIN, socialLogin, updateUser, useSocialServer } from '../helpers/social';
 
 const s = useSocialServer({ SOCIAL_CONNECT_BY_EMAIL: 'true' });
 let next = 0;
 /** Naver ids of apps made since May 2021 are base64-like strings of up to 64 characters. */
-const naverUser = (extra: Partial<NaverUser> = {}): NaverUser => ({ id: `Nv+${++next}/AbCdEf_${Date.now().toString(36)}=`, nickname: `naver${next}`, name: '홍길동', ...extra });
+const naverUser = (extra: Partial<NaverUser> = {}): NaverUser => ({
+  id: `Nv+${++next}/AbCdEf_${Date.now().toString(36)}=`,
+  nickname: `naver${next}`,
+  name: '홍길동',
+  ...extra,
+});
 const token = (entry: Parameters<typeof s.naver.add>[1]) => s.naver.add(newToken('AAAAN'), entry);
 const failedWith = (why: string) => ({ code: 'SOCIAL_AUTH_FAILED', reason: why });
 

@@ -12,8 +12,14 @@ const SERVER = join(ROOT, 'dist/src/index.js');
 
 /** Runs the server to its (failed) exit; returns what it printed on stderr. */
 async function failedStart(env: Record<string, string>): Promise<string> {
-  const run = promisify(execFile)(process.execPath, [SERVER], { env: { ...process.env, ...testEnv({ PORT: '0', ...env }) } as NodeJS.ProcessEnv, timeout: 20_000 });
-  const err = (await run.then(() => ({ code: 0, stderr: '' }), (e: { code?: number; stderr?: string }) => e)) as { code?: number; stderr?: string };
+  const run = promisify(execFile)(process.execPath, [SERVER], {
+    env: { ...process.env, ...testEnv({ PORT: '0', ...env }) } as NodeJS.ProcessEnv,
+    timeout: 20_000,
+  });
+  const err = (await run.then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code?: number; stderr?: string }) => e,
+  )) as { code?: number; stderr?: string };
   expect(err.code).toBe(1);
   const stderr = err.stderr ?? '';
   expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -45,7 +51,9 @@ test('an unreachable PostgreSQL names the database (password hidden) and the fix
   const port = portOf(closed);
   await new Promise((r) => closed.close(r));
   const line = await failedStart({ DATABASE_URL: `postgres://authql:hunter2-secret@127.0.0.1:${port}/authql` });
-  expect(line).toBe(`authql cannot start: the database at postgres://authql:***@127.0.0.1:${port}/authql refused the connection (is it running?): start it, or fix DATABASE_URL.`);
+  expect(line).toBe(
+    `authql cannot start: the database at postgres://authql:***@127.0.0.1:${port}/authql refused the connection (is it running?): start it, or fix DATABASE_URL.`,
+  );
 });
 
 test('a DATABASE_URL of another kind is refused before anything is created', async () => {

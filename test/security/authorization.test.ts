@@ -19,9 +19,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const FORBIDDEN_KEYS = [{ isStaff: true }, { isSuperuser: true }, { tokenVersion: 0 }, { password_hash: 'x' }, { id: 1 }, JSON.parse('{"__proto__": {"isStaff": true}}'), { constructor: { prototype: { isStaff: true } } }];
+const FORBIDDEN_KEYS = [
+  { isStaff: true },
+  { isSuperuser: true },
+  { tokenVersion: 0 },
+  { password_hash: 'x' },
+  { id: 1 },
+  JSON.parse('{"__proto__": {"isStaff": true}}'),
+  { constructor: { prototype: { isStaff: true } } },
+];
 const INPUTS: Array<[string, string, Record<string, unknown>, boolean]> = [
-  ['RegisterInput', `mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`, { username: 'massassign', email: 'mass@example.test', password: GOOD_PASSWORD }, false],
+  [
+    'RegisterInput',
+    `mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`,
+    { username: 'massassign', email: 'mass@example.test', password: GOOD_PASSWORD },
+    false,
+  ],
   ['UpdateMeInput', `mutation($i: UpdateMeInput!) { updateMe(input: $i) { id } }`, { firstName: 'X' }, true],
   ['SocialAppInput', `mutation($i: SocialAppInput!) { createSocialApp(input: $i) { id } }`, { provider: 'KAKAO', name: 'k', clientId: 'c', key: '1' }, true],
 ];
@@ -37,7 +50,9 @@ test.each(INPUTS)('%s refuses fields it does not declare', async (_name, doc, va
 });
 
 test('inline literals with extra fields are refused too', async () => {
-  const res = await server.gql(`mutation { register(input: { username: "lit", email: "lit@example.test", password: "a fine passphrase", isStaff: true }) { user { id } } }`);
+  const res = await server.gql(
+    `mutation { register(input: { username: "lit", email: "lit@example.test", password: "a fine passphrase", isStaff: true }) { user { id } } }`,
+  );
   expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
 });
 
@@ -55,7 +70,11 @@ test('a non-staff user probing staff operations gets FORBIDDEN and changes nothi
 });
 
 test("other users' private fields stay private", async () => {
-  const res = await server.gql(`query($id: ID!) { user(id: $id) { email emailVerified socialAccounts { id } } users(first: 100) { edges { node { id email socialAccounts { id } } } } }`, { id: other.user.id }, { token: plain.token });
+  const res = await server.gql(
+    `query($id: ID!) { user(id: $id) { email emailVerified socialAccounts { id } } users(first: 100) { edges { node { id email socialAccounts { id } } } } }`,
+    { id: other.user.id },
+    { token: plain.token },
+  );
   expect(res.data.user.email).toBeNull();
   expect(res.data.user.socialAccounts).toEqual([]);
   for (const { node } of res.data.users.edges) if (node.id !== plain.user.id) expect(node.email).toBeNull();

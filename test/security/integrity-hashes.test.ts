@@ -2,14 +2,15 @@
 // work factor is over authql's caps never verifies and costs nothing; bcrypt
 // runs on the thread pool, not the event loop; and every hash check, native or
 // imported, passes the one concurrency gate, which /metrics makes visible.
-import { hash as argon2Hash, Algorithm } from '@node-rs/argon2';
-import { hash as bcryptHash } from 'bcryptjs';
+
 import { execFile } from 'node:child_process';
 import { createHash, pbkdf2, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Algorithm, hash as argon2Hash } from '@node-rs/argon2';
+import { hash as bcryptHash } from 'bcryptjs';
 import { usernameKey } from '../../src/accounts/accounts';
 import { User } from '../../src/entities';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
@@ -44,7 +45,8 @@ const django = {
   },
   bcryptSha256: async (password: string, cost: number) => `bcrypt_sha256$${(await bcryptHash(sha256Hex(password), cost)).replace(/^\$2a\$/, '$2b$')}`,
   bcrypt: async (password: string, cost: number) => `bcrypt$${(await bcryptHash(password, cost)).replace(/^\$2a\$/, '$2b$')}`,
-  argon2: async (password: string, o: { memoryCost: number; timeCost: number; parallelism: number }) => `argon2${await argon2Hash(password, { algorithm: Algorithm.Argon2id, ...o })}`,
+  argon2: async (password: string, o: { memoryCost: number; timeCost: number; parallelism: number }) =>
+    `argon2${await argon2Hash(password, { algorithm: Algorithm.Argon2id, ...o })}`,
 };
 
 let n = 0;
@@ -90,7 +92,11 @@ describe('work factors over the caps', () => {
       expect(res.ms).toBeLessThan(over.ms / 3);
     }
     // Within the caps (Django's own defaults), the same formats sign in.
-    for (const ok of [await django.argon2(PASSWORD, { memoryCost: 102400, timeCost: 2, parallelism: 8 }), await django.bcrypt(PASSWORD, 5), djangoPbkdf2(PASSWORD, 1000)]) {
+    for (const ok of [
+      await django.argon2(PASSWORD, { memoryCost: 102400, timeCost: 2, parallelism: 8 }),
+      await django.bcrypt(PASSWORD, 5),
+      djangoPbkdf2(PASSWORD, 1000),
+    ]) {
       expect((await login(s, await importedUser(s, ok))).errors).toBeUndefined();
     }
   });
@@ -116,7 +122,9 @@ describe('work factors over the caps', () => {
     const out = await promisify(execFile)(process.execPath, [join(__dirname, '../../dist/src/cli/manage.js'), 'import-django', '--database', file], { env });
     expect(out.stdout).toContain('passwords: 1 Django hashes kept');
     expect(out.stdout).toContain('0 in formats authql cannot check (made unusable), 5 over the work-factor caps (made unusable)');
-    expect(out.stdout).toMatch(/note: 5 users must reset their password \(their hashes are over the caps: PBKDF2 3,000,000 iterations, bcrypt cost 13, argon2 m=102400 t=4 p=8\)/);
+    expect(out.stdout).toMatch(
+      /note: 5 users must reset their password \(their hashes are over the caps: PBKDF2 3,000,000 iterations, bcrypt cost 13, argon2 m=102400 t=4 p=8\)/,
+    );
     const imported = await startTestServer({ DATABASE_URL: target.url });
     servers.push(imported);
     const rows = await imported.app.orm.em.fork().find(User, {}, { populate: ['password'], orderBy: { username: 'asc' } });
@@ -173,7 +181,9 @@ test('the gate is observable: with PASSWORD_HASH_CONCURRENCY=1, bcrypt and PBKDF
   expect(before.get('authql_password_hash_slots')).toBe(1);
 
   let done = false;
-  const work = Promise.all([...Array.from({ length: 3 }, (_, i) => login(s, bcryptUser, `wrong-${i}`)), login(s, pbkdf2User, 'wrong-pbkdf2')]).finally(() => (done = true));
+  const work = Promise.all([...Array.from({ length: 3 }, (_, i) => login(s, bcryptUser, `wrong-${i}`)), login(s, pbkdf2User, 'wrong-pbkdf2')]).finally(
+    () => (done = true),
+  );
   let maxActive = 0;
   let maxWaiting = 0;
   while (!done) {

@@ -7,8 +7,8 @@ import { SocialAccount, User } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
 import { SecretLog } from '../helpers/secrets';
 import { firstError } from '../helpers/server';
-import { CONNECT, DISCONNECT, newToken, socialLogin, startSocialServer, type SocialSetup } from '../helpers/social';
-import { startFakeSmtp, tokenFrom, type CapturedMail, type FakeSmtp } from '../helpers/smtp';
+import { type CapturedMail, type FakeSmtp, startFakeSmtp, tokenFrom } from '../helpers/smtp';
+import { CONNECT, DISCONNECT, newToken, type SocialSetup, socialLogin, startSocialServer } from '../helpers/social';
 import { decodePayload, signWith } from '../helpers/tokens';
 
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { token } }`;
@@ -68,7 +68,8 @@ test('a password-less account confirms with a sign-in within REAUTH_WINDOW, not 
 test('every link and unlink is mailed, and the password-change and reset notices list the ways to sign in', async () => {
   const u = await registerUser(s.server);
   secrets.add(u.password);
-  const kakao = (await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: kakaoToken(), password: u.password }, { token: u.token })).data.connectSocialAccount;
+  const kakao = (await s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: kakaoToken(), password: u.password }, { token: u.token })).data
+    .connectSocialAccount;
   await mailTo(u.email, /Kakao account was connected/);
   await s.server.gql(CONNECT, { provider: 'FACEBOOK', accessToken: facebookToken(), password: u.password }, { token: u.token });
   await mailTo(u.email, /Facebook account was connected/);

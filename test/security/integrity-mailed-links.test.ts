@@ -6,8 +6,8 @@ import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, type TestServer } from '../helpers/server';
-import { newToken, socialLogin, startSocialServer, updateUser, type SocialSetup } from '../helpers/social';
-import { startFakeSmtp, tokenFrom, type FakeSmtp } from '../helpers/smtp';
+import { type FakeSmtp, startFakeSmtp, tokenFrom } from '../helpers/smtp';
+import { newToken, type SocialSetup, socialLogin, startSocialServer, updateUser } from '../helpers/social';
 
 const REQUEST_RESET = `mutation($e: String!) { requestPasswordReset(email: $e) }`;
 const RESET = `mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`;

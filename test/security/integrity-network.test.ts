@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN, REFRESH, REGISTER } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
-import { errorCode, startTestServer, type GqlResult, type TestServer } from '../helpers/server';
+import { errorCode, type GqlResult, startTestServer, type TestServer } from '../helpers/server';
 import { SOCIAL_LOGIN } from '../helpers/social';
 
 const secrets = new SecretLog();
@@ -29,11 +29,21 @@ const unique = () => `v6${Date.now().toString(36)}${(n += 1)}`;
 type Attempt = (s: TestServer, ip: string) => Promise<GqlResult>;
 const ATTEMPTS: Array<[string, string, string | undefined, Attempt]> = [
   ['login', 'RATE_LIMIT_LOGIN_IP', 'INVALID_CREDENTIALS', (s, ip) => s.gql(LOGIN, { username: unique(), password: 'wrong-password-x' }, from(ip))],
-  ['register', 'RATE_LIMIT_REGISTER', undefined, (s, ip) => {
-    const name = unique();
-    return s.gql(REGISTER, { input: { username: name, email: `${name}@example.test`, password: 'a fine passphrase' } }, from(ip));
-  }],
-  ['requestPasswordReset', 'RATE_LIMIT_PASSWORD_RESET_IP', undefined, (s, ip) => s.gql('mutation($e: String!) { requestPasswordReset(email: $e) }', { e: `${unique()}@example.test` }, from(ip))],
+  [
+    'register',
+    'RATE_LIMIT_REGISTER',
+    undefined,
+    (s, ip) => {
+      const name = unique();
+      return s.gql(REGISTER, { input: { username: name, email: `${name}@example.test`, password: 'a fine passphrase' } }, from(ip));
+    },
+  ],
+  [
+    'requestPasswordReset',
+    'RATE_LIMIT_PASSWORD_RESET_IP',
+    undefined,
+    (s, ip) => s.gql('mutation($e: String!) { requestPasswordReset(email: $e) }', { e: `${unique()}@example.test` }, from(ip)),
+  ],
   // No provider app is stored: the attempt is counted, then refused as not configured.
   ['socialLogin', 'RATE_LIMIT_SOCIAL', 'SOCIAL_AUTH_FAILED', (s, ip) => s.gql(SOCIAL_LOGIN, { provider: 'KAKAO', accessToken: 'some-access-token' }, from(ip))],
   ['refreshToken', 'RATE_LIMIT_REFRESH', 'TOKEN_INVALID', (s, ip) => s.gql(REFRESH, { refreshToken: `${unique()}.not-a-real-secret` }, from(ip))],
@@ -60,7 +70,11 @@ test('IPv4 counts per address, and an IPv4-mapped IPv6 address (either spelling)
 test('sessions keep the full client address, not its /64', async () => {
   const s = await start({});
   const name = unique();
-  const res = await s.gql(REGISTER, { input: { username: name, email: `${name}@example.test`, password: 'a fine passphrase' } }, from('2001:db8:aa:bb:1234::abcd'));
+  const res = await s.gql(
+    REGISTER,
+    { input: { username: name, email: `${name}@example.test`, password: 'a fine passphrase' } },
+    from('2001:db8:aa:bb:1234::abcd'),
+  );
   expect(res.errors).toBeUndefined();
   secrets.add(res.data.register.token);
   secrets.add(res.data.register.refreshToken);

@@ -9,12 +9,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, loadConfig, type Env } from '../../src/config';
+import { ConfigError, type Env, loadConfig } from '../../src/config';
 import { registerUser } from '../helpers/fixtures';
 import { USERS, VERIFY } from '../helpers/operations';
 import { ROOT } from '../helpers/process';
 import { SecretLog } from '../helpers/secrets';
-import { errorCode, firstError, startTestServer, TEST_SECRET, testEnv, type TestServer } from '../helpers/server';
+import { errorCode, firstError, startTestServer, TEST_SECRET, type TestServer, testEnv } from '../helpers/server';
 import { decodePayload, signWith } from '../helpers/tokens';
 
 const secrets = new SecretLog();
@@ -75,7 +75,9 @@ describe('/metrics in production', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('authql_http_requests_total');
     // The loopback listener serves metrics and nothing else.
-    expect((await fetch(new URL('/graphql', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status).toBe(404);
+    expect(
+      (await fetch(new URL('/graphql', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status,
+    ).toBe(404);
   });
 });
 
@@ -106,7 +108,9 @@ describe('the SQLite database is owner-only', () => {
 
 describe('access tokens without a session', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await start({}); });
+  beforeAll(async () => {
+    server = await start({});
+  });
 
   test('a correctly signed access token without sid (or an empty one) is refused by the API and by verifyToken', async () => {
     const u = await registerUser(server);
@@ -193,7 +197,10 @@ test('every production problem is reported at once, and the real process refuses
 
   const processEnv = { ...process.env, ...testEnv({ ...env, METRICS_TOKEN: undefined }, 'sqlite::memory:') } as NodeJS.ProcessEnv;
   const run = promisify(execFile)(process.execPath, [join(ROOT, 'dist/src/index.js')], { env: processEnv, timeout: 20000 });
-  const failure = await run.then(() => null, (err: { code: number; stderr: string }) => err);
+  const failure = await run.then(
+    () => null,
+    (err: { code: number; stderr: string }) => err,
+  );
   expect(failure?.code).toBe(1);
   for (const p of expected) expect(failure?.stderr).toMatch(p);
 });

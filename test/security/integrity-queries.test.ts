@@ -1,9 +1,10 @@
 // No email oracle (issue 11, point 5) and a query cost that counts list
 // sizes (point 15): a signed-in user cannot learn other users' emails one
 // prefix at a time, and one request cannot ask for fifteen counted pages.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getIntrospectionQuery, parse, print } from 'graphql';
 import { User } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
@@ -28,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('users(search) is no email oracle', () => {
-  test('a member searching by a prefix of another user\'s email finds nothing, and totalCount says 0', async () => {
+  test("a member searching by a prefix of another user's email finds nothing, and totalCount says 0", async () => {
     for (const search of ['private.', 'private.mailbox@example.test', 'PRIVATE.MAIL']) {
       const res = await server.gql(USERS, { search }, { token: member.token });
       expect(res.errors).toBeUndefined();
@@ -80,9 +81,11 @@ describe('the query cost counts list sizes', () => {
     const doc = fifteen('$n', '($n: Int)');
     const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(doc).digest('hex') };
     const post = (body: unknown) =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `JWT ${member.token}` }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }),
-      );
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `JWT ${member.token}` },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }));
     await post({ query: doc, variables: { n: 1 }, extensions: { persistedQuery } });
     const replay = await post({ variables: { n: 100 }, extensions: { persistedQuery } });
     expect(replay.body.data).toBeUndefined();
@@ -91,7 +94,9 @@ describe('the query cost counts list sizes', () => {
 
   test('everyday documents pass at the default limit', async () => {
     const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-    const firstSession = [...readme.matchAll(/^gql '(\{"query":.*\})'$/gm)].map((m) => (JSON.parse(m[1].replace(/'"\$\w+"'/g, 'x')) as { query: string }).query);
+    const firstSession = [...readme.matchAll(/^gql '(\{"query":.*\})'$/gm)].map(
+      (m) => (JSON.parse(m[1].replace(/'"\$\w+"'/g, 'x')) as { query: string }).query,
+    );
     expect(firstSession.length).toBeGreaterThanOrEqual(5);
     const dir = join(__dirname, '../../examples/apollo-client/src/operations');
     const operations = readdirSync(dir).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).definitions.map((d) => print(d)));

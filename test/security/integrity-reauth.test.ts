@@ -5,8 +5,8 @@
 import { loadConfig } from '../../src/config';
 import { registerUser } from '../helpers/fixtures';
 import { SecretLog } from '../helpers/secrets';
-import { TEST_SECRET, errorCode, firstError, type GqlResult, type TestServer } from '../helpers/server';
-import { CONNECT, newToken, startSocialServer, type SocialSetup } from '../helpers/social';
+import { errorCode, firstError, type GqlResult, TEST_SECRET, type TestServer } from '../helpers/server';
+import { CONNECT, newToken, type SocialSetup, startSocialServer } from '../helpers/social';
 
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { token } }`;
 const UPDATE_EMAIL = `mutation($e: String!, $p: String) { updateMe(input: { email: $e, password: $p }) { email } }`;
@@ -25,7 +25,11 @@ const attempts = {
   updateMe: (u: User, p: string) => s.server.gql(UPDATE_EMAIL, { e: `moved${++n}@example.test`, p }, { token: u.token }),
   deleteMe: (u: User, p: string) => s.server.gql(DELETE_ME, { p }, { token: u.token }),
   connectSocialAccount: (u: User, p: string) =>
-    s.server.gql(CONNECT, { provider: 'KAKAO', accessToken: s.kakao.add(newToken('kakao'), { user: { id: 8100000000 + ++n } }), password: p }, { token: u.token }),
+    s.server.gql(
+      CONNECT,
+      { provider: 'KAKAO', accessToken: s.kakao.add(newToken('kakao'), { user: { id: 8100000000 + ++n } }), password: p },
+      { token: u.token },
+    ),
 };
 const wrong = (i: number) => `wrong-password-${i}`;
 
@@ -44,7 +48,8 @@ function expectLimited(res: GqlResult) {
 test('five wrong current passwords lock every re-check of that user for the window, even the right password', async () => {
   const u = await registerUser(s.server);
   secrets.add(u.password);
-  for (let i = 0; i < 5; i++) expect(firstError(await attempts.changePassword(u, wrong(i)))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'oldPassword' });
+  for (let i = 0; i < 5; i++)
+    expect(firstError(await attempts.changePassword(u, wrong(i)))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'oldPassword' });
   expectLimited(await attempts.changePassword(u, u.password));
   for (const attempt of Object.values(attempts)) expectLimited(await attempt(u, u.password));
   // Another user is not affected.

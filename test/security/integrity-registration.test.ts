@@ -3,11 +3,11 @@
 // sign-in or `user(id)` shows and whether the username is then taken are the
 // same either way, and the address's owner is told by mail.
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
+import { useMailServers } from '../helpers/mail-servers';
 import { LOGIN } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, type TestServer } from '../helpers/server';
 import { updateUser } from '../helpers/social';
-import { useMailServers } from '../helpers/mail-servers';
 
 const REGISTER = `mutation($input: RegisterInput!) {
   register(input: $input) { token refreshToken payload { sub } refreshExpiresIn emailVerificationRequired user { id username email emailVerified isActive lastLogin } }
@@ -52,7 +52,12 @@ describe('ACCOUNT_EMAIL_VERIFICATION=mandatory', () => {
     // The prober gets nothing: no verification mail goes anywhere for the hidden attempt.
     await mail.smtp.waitFor((m) => m.to === 'owner@example.test' && m.subject === 'Confirm your email address');
     await new Promise((r) => setTimeout(r, 200));
-    expect(mail.smtp.messages.filter((m) => m.to.toLowerCase() === 'owner@example.test').map((m) => m.subject).sort()).toEqual(['Confirm your email address', NOTICE]);
+    expect(
+      mail.smtp.messages
+        .filter((m) => m.to.toLowerCase() === 'owner@example.test')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Confirm your email address', NOTICE]);
   });
 
   test('what follows is the same too: sign-in, the username, and user(id)', async () => {

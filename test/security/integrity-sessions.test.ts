@@ -13,7 +13,7 @@ import { registerUser } from '../helpers/fixtures';
 import { LOGIN, REFRESH, REVOKE, USERS } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, startTestServer, type TestServer } from '../helpers/server';
-import { startFakeSmtp, tokenFrom, type FakeSmtp } from '../helpers/smtp';
+import { type FakeSmtp, startFakeSmtp, tokenFrom } from '../helpers/smtp';
 
 const LOGOUT = `mutation($r: String, $e: Boolean) { logout(refreshToken: $r, everywhere: $e) }`;
 const VERIFY_EMAIL = `mutation($t: String!) { verifyEmail(token: $t) { id } }`;
@@ -119,7 +119,10 @@ test('cookie mode: logout with a dead refresh cookie is TOKEN_INVALID, still cle
   });
   const body = (await res.json()) as { errors?: Array<{ extensions: { code: string } }> };
   expect(body.errors?.[0].extensions.code).toBe('TOKEN_INVALID');
-  const cleared = res.headers.getSetCookie().filter((c) => /Max-Age=0/i.test(c)).map((c) => c.split('=')[0]);
+  const cleared = res.headers
+    .getSetCookie()
+    .filter((c) => /Max-Age=0/i.test(c))
+    .map((c) => c.split('=')[0]);
   expect(cleared.sort()).toEqual(['authql_refresh', 'authql_token']);
   expect(await alive(s, laptop)).toBe(true);
 });
@@ -140,7 +143,12 @@ async function seed(s: TestServer, smtp: FakeSmtp) {
   await em().nativeUpdate(Session, { id: await sid(expired.refreshToken) }, { expiresAt: new Date(Date.now() - 1000) });
   // The live session keeps its rotated-away token: reuse detection needs it.
   const rotated = (await s.gql(REFRESH, { refreshToken: live.refreshToken })).data.refreshToken;
-  const ids = { revoked: await sid(revoked.refreshToken), expired: await sid(expired.refreshToken), live: await sid(rotated.refreshToken), registered: await sid(u.refreshToken) };
+  const ids = {
+    revoked: await sid(revoked.refreshToken),
+    expired: await sid(expired.refreshToken),
+    live: await sid(rotated.refreshToken),
+    registered: await sid(u.refreshToken),
+  };
   return { u, ids, live, rotated, oneTime: [idOf(verification), idOf(reset)] };
 }
 

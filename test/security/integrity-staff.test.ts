@@ -8,7 +8,7 @@ import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN, ME } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, type TestServer } from '../helpers/server';
-import { CLIENT_IDS, CREATE_APP, DELETE_APP, SOCIAL_APPS, UPDATE_APP, idTokenLogin, useSocialServer } from '../helpers/social';
+import { CLIENT_IDS, CREATE_APP, DELETE_APP, idTokenLogin, SOCIAL_APPS, UPDATE_APP, useSocialServer } from '../helpers/social';
 
 const UPDATE_USER = `mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id isActive firstName } }`;
 const DELETE_USER = `mutation($id: ID!) { deleteUser(id: $id) }`;
@@ -113,7 +113,9 @@ describe('staff manage ordinary users only', () => {
 
   test('staff still manage ordinary users; a superuser manages staff', async () => {
     const member = await registerUser(s.server);
-    expect((await s.server.gql(UPDATE_USER, { id: member.user.id, i: { firstName: 'Member' } }, { token: staff.token })).data.updateUser.firstName).toBe('Member');
+    expect((await s.server.gql(UPDATE_USER, { id: member.user.id, i: { firstName: 'Member' } }, { token: staff.token })).data.updateUser.firstName).toBe(
+      'Member',
+    );
     const renamed = await s.server.gql(UPDATE_USER, { id: colleague.user.id, i: { firstName: 'Colleague' } }, { token: root.token });
     expect(renamed.data.updateUser.firstName).toBe('Colleague');
     expect((await s.server.gql(DELETE_USER, { id: colleague.user.id }, { token: root.token })).data.deleteUser).toBe(true);

@@ -2,10 +2,10 @@
 // bombs: verification resends, email changes, reset requests and the
 // registration notice are limited per account and per address.
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
+import { useMailServers } from '../helpers/mail-servers';
 import { LOGIN, REGISTER } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, type TestServer } from '../helpers/server';
-import { useMailServers } from '../helpers/mail-servers';
 
 const RESEND = 'mutation { requestEmailVerification }';
 const UPDATE_ME = `mutation($i: UpdateMeInput!) { updateMe(input: $i) { email } }`;
@@ -56,7 +56,8 @@ describe('one sign-in budget per account', () => {
   });
 
   test('an unknown name is counted under its normalised form', async () => {
-    for (const name of ['ghost', 'GHOST', ' ghost ', 'ｇｈｏｓｔ', 'Ghost']) expect(errorCode(await login(s, name, 'wrong-password-x'))).toBe('INVALID_CREDENTIALS');
+    for (const name of ['ghost', 'GHOST', ' ghost ', 'ｇｈｏｓｔ', 'Ghost'])
+      expect(errorCode(await login(s, name, 'wrong-password-x'))).toBe('INVALID_CREDENTIALS');
     expectLimited(await login(s, 'gHoSt', 'wrong-password-x'), 300);
     // Other accounts keep their own budget.
     const v = await registerUser(s);

@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { createDjangoDatabase, djangoPbkdf2, insertUser } from '../helpers/django';
+import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN, REGISTER } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
@@ -38,7 +38,9 @@ test('staff createUser and updateUser refuse one too', async () => {
   const staff = await registerUser(s.server);
   await updateUser(s.server, staff.user.id, { isStaff: true });
   const token = staff.token;
-  expect(firstError(await s.server.gql(CREATE_USER, { i: { username: 'boss@example.test', email: 'someone@example.test' } }, { token }))?.extensions).toEqual(usernameRefused);
+  expect(firstError(await s.server.gql(CREATE_USER, { i: { username: 'boss@example.test', email: 'someone@example.test' } }, { token }))?.extensions).toEqual(
+    usernameRefused,
+  );
   expect(firstError(await s.server.gql(CREATE_USER, { i: { username: 'nomail@example.test' } }, { token }))?.extensions).toEqual(usernameRefused);
   const made = await s.server.gql(CREATE_USER, { i: { username: 'plain-name', email: 'plain@example.test' } }, { token });
   expect(made.errors).toBeUndefined();
@@ -66,10 +68,17 @@ describe('an imported Django username shaped like an email', () => {
   let server: TestServer;
   beforeAll(async () => {
     const django = await createDjangoDatabase(join(dir, 'django.sqlite3'));
-    await insertUser(django, { id: 1, username: 'legacy@old-domain.example', password: djangoPbkdf2(legacyPassword, 1000), email: 'legacy@new-domain.example' });
+    await insertUser(django, {
+      id: 1,
+      username: 'legacy@old-domain.example',
+      password: djangoPbkdf2(legacyPassword, 1000),
+      email: 'legacy@new-domain.example',
+    });
     await django.close();
     const env = { ...process.env, DATABASE_URL: `sqlite:${authqlFile}`, DATA_DIR: dir, NODE_ENV: 'test' };
-    await promisify(execFile)(process.execPath, [join(__dirname, '../../dist/src/cli/manage.js'), 'import-django', '--database', join(dir, 'django.sqlite3')], { env });
+    await promisify(execFile)(process.execPath, [join(__dirname, '../../dist/src/cli/manage.js'), 'import-django', '--database', join(dir, 'django.sqlite3')], {
+      env,
+    });
     server = await startTestServer({ DATABASE_URL: `sqlite:${authqlFile}`, DATA_DIR: dir });
     servers.push(server);
   });
@@ -89,7 +98,9 @@ describe('an imported Django username shaped like an email', () => {
     // The legacy password against that input is just a wrong password now…
     expect(errorCode(await server.gql(LOGIN, { username: 'legacy@old-domain.example', password: legacyPassword }))).toBe('INVALID_CREDENTIALS');
     // …and the imported user signs in with their own email.
-    expect((await server.gql(LOGIN, { username: 'legacy@new-domain.example', password: legacyPassword })).data.login.user.username).toBe('legacy@old-domain.example');
+    expect((await server.gql(LOGIN, { username: 'legacy@new-domain.example', password: legacyPassword })).data.login.user.username).toBe(
+      'legacy@old-domain.example',
+    );
   });
 });
 

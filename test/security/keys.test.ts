@@ -16,7 +16,11 @@ const servers: TestServer[] = [];
 
 function pair(alg: Alg) {
   const kp =
-    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('ed25519');
   const privateKey = kp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   secrets.add(privateKey.split('\n')[1]);
   return { privateKey, publicKey: kp.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
@@ -78,7 +82,13 @@ test('key rotation: tokens signed before it verify while the old public key is l
   const before = await start({ DATABASE_URL: db, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: k1.privateKey, JWT_PUBLIC_KEY: k1.publicKey });
   const u = await registerUser(before);
   await before.stop();
-  const after = await start({ DATABASE_URL: db, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: k2.privateKey, JWT_PUBLIC_KEY: k2.publicKey, JWT_PREVIOUS_PUBLIC_KEYS: k1.publicKey });
+  const after = await start({
+    DATABASE_URL: db,
+    JWT_ALGORITHM: 'RS256',
+    JWT_PRIVATE_KEY: k2.privateKey,
+    JWT_PUBLIC_KEY: k2.publicKey,
+    JWT_PREVIOUS_PUBLIC_KEYS: k1.publicKey,
+  });
   expect((await after.gql(USERS, {}, { token: u.token })).errors).toBeUndefined();
   const fresh = (await after.gql(LOGIN, { username: u.user.username, password: u.password })).data.login.token;
   expect(header(fresh).kid).not.toBe(header(u.token).kid);
@@ -102,10 +112,14 @@ test('key configuration problems are reported at start-up', () => {
   const ec = pair('ES256');
   const base = { JWT_SECRET_KEY: TEST_SECRET };
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256' })).toThrow(/needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY/);
-  expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: pair('RS256').publicKey })).toThrow(/not the public half/);
+  expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: pair('RS256').publicKey })).toThrow(
+    /not the public half/,
+  );
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: rsa.publicKey })).toThrow(/needs ec prime256v1/);
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: ec.privateKey, JWT_PUBLIC_KEY: ec.publicKey })).toThrow(/needs ed25519/);
-  expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: '/no/such/file.pem', JWT_PUBLIC_KEY: rsa.publicKey })).toThrow(/neither PEM text nor a readable file/);
+  expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: '/no/such/file.pem', JWT_PUBLIC_KEY: rsa.publicKey })).toThrow(
+    /neither PEM text nor a readable file/,
+  );
 });
 
 test('the logs hold none of the secrets used', () => {

@@ -1,8 +1,8 @@
 // Hostile tokens and headers against an HS256 server: one test per attack.
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { registerUser } from '../helpers/fixtures';
 import { ME, USERS, VERIFY } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
@@ -130,7 +130,15 @@ test('two Authorization headers are refused', async () => {
   });
   expect(raw).toMatch(/^HTTP\/1\.1 400/);
   // Folded into one header by a client or proxy, it is simply not a valid token.
-  const folded = await fetch(server.url, { method: 'POST', headers: [['content-type', 'application/json'], ['authorization', `JWT ${alice.token}`], ['authorization', 'JWT forged']], body });
+  const folded = await fetch(server.url, {
+    method: 'POST',
+    headers: [
+      ['content-type', 'application/json'],
+      ['authorization', `JWT ${alice.token}`],
+      ['authorization', 'JWT forged'],
+    ],
+    body,
+  });
   expect(((await folded.json()) as any).data.me).toBeNull();
 });
 
@@ -141,10 +149,25 @@ test('a token in the query string is ignored', async () => {
 });
 
 test('verifyToken with garbage and non-UTF-8 input answers TOKEN_INVALID', async () => {
-  const garbage = ['', '.', '..', 'a.b.c', '\u0000\u0001', 'ÿþý.üû.ú', Buffer.from([0xff, 0xfe, 0xfd]).toString('latin1'), '\ud800', 'e30.e30.', `${'A'.repeat(3000)}.${'B'.repeat(3000)}.x`];
+  const garbage = [
+    '',
+    '.',
+    '..',
+    'a.b.c',
+    '\u0000\u0001',
+    'ÿþý.üû.ú',
+    Buffer.from([0xff, 0xfe, 0xfd]).toString('latin1'),
+    '\ud800',
+    'e30.e30.',
+    `${'A'.repeat(3000)}.${'B'.repeat(3000)}.x`,
+  ];
   for (const token of garbage) expect(errorCode(await server.gql(VERIFY, { token }))).toBe('TOKEN_INVALID');
   // Raw invalid UTF-8 bytes in the request body itself.
-  const body = Buffer.concat([Buffer.from('{"query":"mutation($t: String!) { verifyToken(token: $t) { token } }","variables":{"t":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}}')]);
+  const body = Buffer.concat([
+    Buffer.from('{"query":"mutation($t: String!) { verifyToken(token: $t) { token } }","variables":{"t":"'),
+    Buffer.from([0xc3, 0x28, 0xff]),
+    Buffer.from('"}}'),
+  ]);
   const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const json = (await res.json()) as any;
   expect(json.errors[0].extensions.code).toBe('TOKEN_INVALID');

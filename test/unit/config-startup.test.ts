@@ -7,7 +7,17 @@ const SECRET = 'x'.repeat(32);
 const load = (env: Record<string, string>) => () => loadConfig({ JWT_SECRET_KEY: SECRET, ...env });
 
 test('DATABASE_URL: the SQLite and PostgreSQL forms pass', () => {
-  for (const url of ['sqlite:./data/a.sqlite', 'sqlite::memory:', 'sqlite:/srv/a.sqlite', 'file:a.db', 'data/a.sqlite', 'C:\\data\\a.sqlite', 'postgres://u@db:5432/authql', 'postgresql://u:p@db/authql', 'postgres://db']) {
+  for (const url of [
+    'sqlite:./data/a.sqlite',
+    'sqlite::memory:',
+    'sqlite:/srv/a.sqlite',
+    'file:a.db',
+    'data/a.sqlite',
+    'C:\\data\\a.sqlite',
+    'postgres://u@db:5432/authql',
+    'postgresql://u:p@db/authql',
+    'postgres://db',
+  ]) {
     expect(load({ DATABASE_URL: url })).not.toThrow();
   }
 });

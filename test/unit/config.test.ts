@@ -10,7 +10,15 @@ test('defaults', () => {
   expect(c.nodeEnv).toBe('development');
   expect(c.port).toBe(4000);
   expect(c.databaseUrl).toBe('sqlite:/srv/app/data/authql.sqlite');
-  expect(c.jwt).toMatchObject({ algorithm: 'HS256', expirationDelta: 300, allowRefresh: true, refreshExpirationDelta: 604800, refreshReuseInterval: 10, authHeaderPrefix: 'JWT', leeway: 0 });
+  expect(c.jwt).toMatchObject({
+    algorithm: 'HS256',
+    expirationDelta: 300,
+    allowRefresh: true,
+    refreshExpirationDelta: 604800,
+    refreshReuseInterval: 10,
+    authHeaderPrefix: 'JWT',
+    leeway: 0,
+  });
   expect(Object.isFrozen(c.jwt)).toBe(true);
 });
 

@@ -4,13 +4,13 @@
 // again, so a second run changes nothing; any conflict or broken reference
 // throws and rolls everything back; no row is half-written.
 import type { EntityManager } from '@mikro-orm/core';
-import { djangoHashKind } from '../../accounts/django-hashers';
 import { emailKey, usernameKey } from '../../accounts/accounts';
+import { djangoHashKind } from '../../accounts/django-hashers';
 import { PasswordHasher } from '../../accounts/passwords';
 import type { Orm } from '../../db/orm';
 import { DjangoUser, SocialAccount, SocialApp, User } from '../../entities';
 import { parseProvider, SocialProvider } from '../../social/providers/provider-id';
-import { DjangoDataError, type DjangoData, type DjangoUserRow } from './source';
+import { type DjangoData, DjangoDataError, type DjangoUserRow } from './source';
 import { emptySummary, type ImportSummary } from './summary';
 
 const BATCH = 500;
@@ -34,7 +34,18 @@ async function importUsers(tx: EntityManager, data: DjangoData, summary: ImportS
   const fresh = data.users.filter((u) => !ids.has(u.id));
   summary.users.existing = data.users.length - fresh.length;
   await assertUsernamesFree(tx, fresh);
-  const takenEmails = new Set((await takenKeys(tx, 'emailKey', fresh.map((u) => u.email).filter(Boolean).map(emailKey))).values());
+  const takenEmails = new Set(
+    (
+      await takenKeys(
+        tx,
+        'emailKey',
+        fresh
+          .map((u) => u.email)
+          .filter(Boolean)
+          .map(emailKey),
+      )
+    ).values(),
+  );
   const emailsByUser = new Map<number, DjangoData['emails']>();
   for (const e of data.emails) emailsByUser.set(e.userId, [...(emailsByUser.get(e.userId) ?? []), e]);
   let batch: DjangoUser[] = [];
@@ -98,7 +109,9 @@ async function assertUsernamesFree(tx: EntityManager, fresh: DjangoUserRow[]): P
   }
   for (const key of await takenKeys(tx, 'usernameKey', [...seen.keys()])) clashes.push(`"${seen.get(key)}" (already an authql user)`);
   if (clashes.length > 0) {
-    throw new DjangoDataError(`username conflicts (usernames are unique ignoring case in authql): ${clashes.slice(0, 10).join('; ')}${clashes.length > 10 ? `; and ${clashes.length - 10} more` : ''}`);
+    throw new DjangoDataError(
+      `username conflicts (usernames are unique ignoring case in authql): ${clashes.slice(0, 10).join('; ')}${clashes.length > 10 ? `; and ${clashes.length - 10} more` : ''}`,
+    );
   }
 }
 
@@ -122,16 +135,30 @@ async function importApps(tx: EntityManager, data: DjangoData, summary: ImportSu
       continue;
     }
     present.add(provider);
-    tx.create(SocialApp, { provider, name: (app.name.trim() || provider).slice(0, 40), clientId: app.clientId, secret: app.secret || null, key: app.key || null });
+    tx.create(SocialApp, {
+      provider,
+      name: (app.name.trim() || provider).slice(0, 40),
+      clientId: app.clientId,
+      secret: app.secret || null,
+      key: app.key || null,
+    });
     summary.apps.created.push(provider);
     // allauth does not need these; authql's app-binding checks do (see auth/social-apps.ts).
-    if (provider === SocialProvider.KAKAO && !/^\d+$/.test(app.key)) summary.notes.push("the kakao app has no numeric App ID as its key: set it with updateSocialApp before Kakao sign-in works");
-    if (provider === SocialProvider.FACEBOOK && !app.secret) summary.notes.push('the facebook app has no App Secret: set it with updateSocialApp before Facebook sign-in works');
+    if (provider === SocialProvider.KAKAO && !/^\d+$/.test(app.key))
+      summary.notes.push('the kakao app has no numeric App ID as its key: set it with updateSocialApp before Kakao sign-in works');
+    if (provider === SocialProvider.FACEBOOK && !app.secret)
+      summary.notes.push('the facebook app has no App Secret: set it with updateSocialApp before Facebook sign-in works');
   }
   await tx.flush();
 }
 
-async function importSocialAccounts(tx: EntityManager, data: DjangoData, userIds: Map<number, number | null>, summary: ImportSummary, progress: Progress): Promise<void> {
+async function importSocialAccounts(
+  tx: EntityManager,
+  data: DjangoData,
+  userIds: Map<number, number | null>,
+  summary: ImportSummary,
+  progress: Progress,
+): Promise<void> {
   const existing = new Map((await tx.find(SocialAccount, {}, { fields: ['provider', 'uid', 'user'] })).map((a) => [`${a.provider}\u0000${a.uid}`, a.user.id]));
   for (const [i, row] of data.socialAccounts.entries()) {
     const provider = supported(row.provider, summary, 'accounts');
@@ -140,11 +167,20 @@ async function importSocialAccounts(tx: EntityManager, data: DjangoData, userIds
       if (userId === undefined) throw new DjangoDataError(`socialaccount_socialaccount id ${row.id}: user_id ${row.userId} is not in auth_user`);
       const owner = existing.get(`${provider}\u0000${row.uid}`);
       if (owner !== undefined && owner !== userId) {
-        throw new DjangoDataError(`socialaccount_socialaccount id ${row.id}: ${provider} uid ${row.uid} is already linked to another authql user (id ${owner})`);
+        throw new DjangoDataError(
+          `socialaccount_socialaccount id ${row.id}: ${provider} uid ${row.uid} is already linked to another authql user (id ${owner})`,
+        );
       }
       if (owner !== undefined || userId === null) summary.accounts.existing += 1;
       else {
-        tx.create(SocialAccount, { provider, uid: row.uid, user: tx.getReference(User, userId), dateJoined: row.dateJoined, lastLogin: row.lastLogin, extraData: row.extraData });
+        tx.create(SocialAccount, {
+          provider,
+          uid: row.uid,
+          user: tx.getReference(User, userId),
+          dateJoined: row.dateJoined,
+          lastLogin: row.lastLogin,
+          extraData: row.extraData,
+        });
         existing.set(`${provider}\u0000${row.uid}`, userId);
         summary.accounts.created += 1;
       }

@@ -40,9 +40,11 @@ export function formatSummary(s: ImportSummary, source: string): string {
   for (const [provider, n] of Object.entries(s.skippedProviders)) {
     lines.push(`  skipped provider "${provider}" (authql does not support it): ${n.accounts} social accounts, ${n.apps} apps`);
   }
-  if (s.passwords.unsupported > 0) lines.push(`  note: ${s.passwords.unsupported} users must reset their password (md5, sha1, crypt or unsalted hashes are not accepted)`);
+  if (s.passwords.unsupported > 0)
+    lines.push(`  note: ${s.passwords.unsupported} users must reset their password (md5, sha1, crypt or unsalted hashes are not accepted)`);
   if (s.passwords.overCap > 0) lines.push(`  note: ${s.passwords.overCap} users must reset their password (their hashes are over the caps: ${describeCaps()})`);
-  if (s.emails.dropped.length > 0) lines.push(`  note: imported without their email (Django ids): ${s.emails.dropped.slice(0, 20).join(', ')}${s.emails.dropped.length > 20 ? ', …' : ''}`);
+  if (s.emails.dropped.length > 0)
+    lines.push(`  note: imported without their email (Django ids): ${s.emails.dropped.slice(0, 20).join(', ')}${s.emails.dropped.length > 20 ? ', …' : ''}`);
   for (const note of s.notes) lines.push(`  note: ${note}`);
   if (s.missingTables.length > 0) lines.push(`  note: no ${s.missingTables.join(', ')} table in the Django database (nothing read from it)`);
   return lines.join('\n');

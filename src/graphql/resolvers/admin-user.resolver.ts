@@ -14,7 +14,9 @@ export class AdminUserResolver {
   }
 
   @Authorized('STAFF')
-  @Mutation(() => User, { description: 'Staff only, for ordinary users. A staff or superuser account (your own too), or isStaff/isSuperuser: superusers only.' })
+  @Mutation(() => User, {
+    description: 'Staff only, for ordinary users. A staff or superuser account (your own too), or isStaff/isSuperuser: superusers only.',
+  })
   async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: Context): Promise<User> {
     return ctx.services.staffAccounts.update(ctx.em, await ctx.requireViewer(), id, input);
   }

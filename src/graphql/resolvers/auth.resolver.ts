@@ -2,10 +2,10 @@
 // djangorestframework-jwt and rest-auth endpoints, with rotation and
 // revocation added.
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../context';
 import { AppError, unauthenticated, withReason } from '../../errors';
 import { checkAccessClaims } from '../../sessions/access';
 import { MAX_TOKEN_LENGTH } from '../../sessions/sessions';
+import type { Context } from '../context';
 import { authPayload, clearCredentials, refreshTokenFrom, registerPayload } from '../payload';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from '../types/auth-payload.type';
 import { LoginArgs } from '../types/login.args';
@@ -33,7 +33,9 @@ export class AuthResolver {
     return authPayload(ctx, await ctx.services.signIn.password.signIn(ctx.em, username, password, ctx.client));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Rotates a refresh token (the argument, or in cookie mode the cookie): a new pair; the old refresh token stops working.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Rotates a refresh token (the argument, or in cookie mode the cookie): a new pair; the old refresh token stops working.',
+  })
   async refreshToken(@Arg('refreshToken', () => String, { nullable: true }) arg: string | null, @Ctx() ctx: Context): Promise<AuthPayload> {
     return authPayload(ctx, await ctx.services.signIn.refresh.refresh(ctx.em, refreshTokenFrom(ctx, arg), ctx.client));
   }
@@ -48,7 +50,8 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean, {
-    description: 'Ends the session of a live refresh token (current, or rotated within the grace window): true. Any other token is TOKEN_INVALID and changes nothing.',
+    description:
+      'Ends the session of a live refresh token (current, or rotated within the grace window): true. Any other token is TOKEN_INVALID and changes nothing.',
   })
   async revokeToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.sessions.revokeByToken(ctx.em, boundedToken(refreshToken));

@@ -9,7 +9,10 @@ import { UpdateMeInput } from '../types/update-me.input';
 @Resolver()
 export class MeResolver {
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Mails a new verification link. True also when the email is already verified (nothing is sent). Limited per account and per address (RATE_LIMITED).' })
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a new verification link. True also when the email is already verified (nothing is sent). Limited per account and per address (RATE_LIMITED).',
+  })
   async requestEmailVerification(@Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.accounts.requestEmailVerification(ctx.em, await ctx.requireViewer());
     return true;
@@ -28,7 +31,8 @@ export class MeResolver {
 
   @Authorized()
   @Mutation(() => Boolean, {
-    description: 'Deletes the account. `password` is the current password; for accounts without one, sign in with the provider again and type your username instead.',
+    description:
+      'Deletes the account. `password` is the current password; for accounts without one, sign in with the provider again and type your username instead.',
   })
   async deleteMe(@Arg('password') password: string, @Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.accounts.deleteOwn(ctx.em, await ctx.requireViewer(), confirmation(ctx, password));

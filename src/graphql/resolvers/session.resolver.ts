@@ -1,7 +1,7 @@
 // The viewer's signed-in devices, and ending one of them.
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../context';
 import { Session } from '../../entities';
+import type { Context } from '../context';
 import { SessionInfo } from '../types/session.type';
 
 @Resolver()

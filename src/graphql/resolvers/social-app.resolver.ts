@@ -3,9 +3,9 @@
 // decide whose ID tokens sign in (an added audience signs in as anyone). The
 // secret is write-only: SocialApp has no field for it.
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { SocialApp } from '../../entities';
 import { listSocialApps } from '../../social/social-apps';
 import type { Context } from '../context';
-import { SocialApp } from '../../entities';
 import { SocialAppInput, UpdateSocialAppArgs } from '../types/social-app.input';
 
 @Resolver(() => SocialApp)

@@ -4,7 +4,10 @@ import { TokenPayload } from './token-payload.type';
 
 @ObjectType()
 export class AuthPayload {
-  @Field(() => String, { nullable: true, description: 'Access JWT; send it as `Authorization: JWT <token>`. Null only when JWT_HIDE_TOKEN_FIELDS=true (cookie mode).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Access JWT; send it as `Authorization: JWT <token>`. Null only when JWT_HIDE_TOKEN_FIELDS=true (cookie mode).',
+  })
   token!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Opaque refresh token; null when JWT_ALLOW_REFRESH=false or JWT_HIDE_TOKEN_FIELDS=true.' })

@@ -15,7 +15,8 @@ export class SocialTokenArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'With an idToken only: the raw nonce the app generated for this sign-in (Apple: the value whose SHA-256 the app gave Apple). Required when the token carries a nonce.',
+    description:
+      'With an idToken only: the raw nonce the app generated for this sign-in (Apple: the value whose SHA-256 the app gave Apple). Required when the token carries a nonce.',
   })
   nonce?: string | null;
 }

@@ -6,15 +6,24 @@
 import { createHmac } from 'node:crypto';
 import type { ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
-import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
+import {
+  asId,
+  asRecord,
+  asString,
+  type IdentityProvider,
+  malformed,
+  type ProviderApp,
+  ProviderFailure,
+  type SocialCredential,
+  type SocialProfile,
+} from './provider';
 import { SocialProvider } from './provider-id';
 
 const DEBUG_TOKEN_PATH = '/debug_token';
 const USER_PATH = '/me';
 const USER_FIELDS = 'id,name,email,first_name,last_name,picture';
 
-export const appsecretProof = (secret: string, accessToken: string): string =>
-  createHmac('sha256', secret).update(accessToken).digest('hex');
+export const appsecretProof = (secret: string, accessToken: string): string => createHmac('sha256', secret).update(accessToken).digest('hex');
 
 export class FacebookProvider implements IdentityProvider {
   constructor(
@@ -34,7 +43,8 @@ export class FacebookProvider implements IdentityProvider {
       })
       .catch((err: unknown) => {
         // A bad user token is a 200 with is_valid false; a 4xx means our own app token (id|secret) was refused.
-        if (err instanceof ProviderFailure && err.reason === 'TOKEN_REJECTED') throw new ProviderFailure('PROVIDER_NOT_CONFIGURED', `${err.detail}: check the App ID and secret`);
+        if (err instanceof ProviderFailure && err.reason === 'TOKEN_REJECTED')
+          throw new ProviderFailure('PROVIDER_NOT_CONFIGURED', `${err.detail}: check the App ID and secret`);
         throw err;
       });
     const data = asRecord(asRecord(debug)?.data);

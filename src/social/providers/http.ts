@@ -5,9 +5,10 @@
 // only reader of it); retries only when the connection itself failed. Errors
 // become ProviderFailure with a detail that never holds the URL or headers,
 // because those carry the user's provider token.
-import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProviderFailure, asRecord } from './provider';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import { asRecord, ProviderFailure } from './provider';
 
 const MAX_RESPONSE_BYTES = 256 * 1024;
 const MAX_ATTEMPTS = 3;

@@ -9,18 +9,8 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { JwksCache } from './jwks';
+import { asRecord, asString, asSubject, clientIds, isTrue, type ProviderApp, ProviderFailure, type SocialCredential, type SocialProfile } from './provider';
 import type { ReplayStore } from './replay-store';
-import {
-  ProviderFailure,
-  asRecord,
-  asString,
-  asSubject,
-  clientIds,
-  isTrue,
-  type ProviderApp,
-  type SocialCredential,
-  type SocialProfile,
-} from './provider';
 
 export interface IdTokenRules {
   /** Names the provider in log details and replay keys. */

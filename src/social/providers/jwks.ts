@@ -13,7 +13,7 @@
 //   can never choose HS*, none, or another key type.
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { ProviderHttp } from './http';
-import { ProviderFailure, asRecord, asString } from './provider';
+import { asRecord, asString, ProviderFailure } from './provider';
 
 export type SigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
 const RSA_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512'];

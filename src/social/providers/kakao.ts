@@ -12,7 +12,17 @@ import type { ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
 import { IdTokenVerifier, idTokenProfile } from './id-token';
 import type { JwksCache } from './jwks';
-import { ProviderFailure, asId, asRecord, asString, malformed, type IdentityProvider, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
+import {
+  asId,
+  asRecord,
+  asString,
+  type IdentityProvider,
+  malformed,
+  type ProviderApp,
+  ProviderFailure,
+  type SocialCredential,
+  type SocialProfile,
+} from './provider';
 import { SocialProvider } from './provider-id';
 import type { ReplayStore } from './replay-store';
 
@@ -83,7 +93,8 @@ export const kakao: ProviderDescriptor = {
     description: 'clientId = REST API key, key = numeric App ID, extraClientIds = native app and JavaScript keys.',
     check(app) {
       // access_token_info reports the numeric App ID a token was issued to.
-      if (!/^\d+$/.test(app.key ?? '')) return { field: 'key', message: "Kakao needs the app's numeric App ID as key (Kakao Developers → My Application → App Settings → Summary)." };
+      if (!/^\d+$/.test(app.key ?? ''))
+        return { field: 'key', message: "Kakao needs the app's numeric App ID as key (Kakao Developers → My Application → App Settings → Summary)." };
       return null;
     },
   },

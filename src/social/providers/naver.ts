@@ -7,7 +7,7 @@
 // never links to an existing account by email.
 import { noAppRules, type ProviderDescriptor } from './descriptor';
 import type { ProviderHttp } from './http';
-import { ProviderFailure, asRecord, asString, asSubject, malformed, type IdentityProvider, type SocialCredential, type SocialProfile } from './provider';
+import { asRecord, asString, asSubject, type IdentityProvider, malformed, ProviderFailure, type SocialCredential, type SocialProfile } from './provider';
 import { SocialProvider } from './provider-id';
 
 const USER_PATH = '/v1/nid/me';
