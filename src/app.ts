@@ -52,6 +52,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sqliteBusyTimeout: config.sqliteBusyTimeout,
     poolMax: config.databasePoolMax,
     // MikroORM's per-migration chatter is debug; one summary line below is what a person reads.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colour codes MikroORM writes.
     log: (message) => logger.debug({ component: 'orm' }, message.replace(/\u001b\[\d+m/g, '')),
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;

@@ -5,7 +5,7 @@
 // `refreshToken` (concurrent requests share that one refresh) and the request
 // retried; a refresh the server refuses signs out. The tokens live in
 // sessionStorage: this tab only, gone when it closes. Plain ES2020, no build.
-(function () {
+(() => {
   'use strict';
   const endpoint = document.body.dataset.endpoint || '/graphql';
   const STORE = 'authql.playground.session';
@@ -54,7 +54,7 @@
 
   /** The server's message is written for people; the code is for programs. */
   function describe(error) {
-    const retry = error.extensions && error.extensions.retryAfter;
+    const retry = error.extensions?.retryAfter;
     return `${error.message}${retry ? ` (try again in ${retry} s)` : ''}`;
   }
 
@@ -77,7 +77,7 @@
 
   /** One refresh at a time: every request that needs one waits for the same call. */
   function refresh() {
-    if (!session || !session.refreshToken) return Promise.resolve(false);
+    if (!session?.refreshToken) return Promise.resolve(false);
     refreshing ??= (async () => {
       try {
         const r = await call(`mutation ($r: String!) { refreshToken(refreshToken: $r) { ${TOKENS} } }`, { r: session.refreshToken });
@@ -101,7 +101,7 @@
     const old = session;
     save(null);
     message('Signed out.', true);
-    if (old && old.refreshToken) await call('mutation ($r: String) { logout(refreshToken: $r) }', { r: old.refreshToken }).catch(() => undefined);
+    if (old?.refreshToken) await call('mutation ($r: String) { logout(refreshToken: $r) }', { r: old.refreshToken }).catch(() => undefined);
   }
 
   const expiring = () => session && session.exp !== null && session.exp - Date.now() / 1000 < REFRESH_MARGIN_S;
@@ -110,13 +110,13 @@
   async function authFetch(url, init) {
     if (expiring() && session.refreshToken) await refresh();
     const send = () => {
-      const headers = new Headers(init && init.headers);
+      const headers = new Headers(init?.headers);
       // A header typed into GraphiQL's own header editor wins.
       if (session && !headers.has('authorization')) headers.set('authorization', `JWT ${session.token}`);
       return fetch(url, { ...init, headers });
     };
     const res = await send();
-    if (!session || !session.refreshToken || !(res.headers.get('content-type') || '').includes('json')) return res;
+    if (!session?.refreshToken || !(res.headers.get('content-type') || '').includes('json')) return res;
     const body = await res
       .clone()
       .json()
@@ -141,7 +141,10 @@
 
   function tick() {
     if (!session) return;
-    if (session.exp === null) return void ($('expiry').textContent = '· no expiry in token');
+    if (session.exp === null) {
+      $('expiry').textContent = '· no expiry in token';
+      return;
+    }
     const left = Math.round(session.exp - Date.now() / 1000);
     const canRefresh = session.refreshToken ? ' (refreshes on the next request)' : ' (paste a new one)';
     $('expiry').textContent = left > 0 ? `· token expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : `· token expired${canRefresh}`;

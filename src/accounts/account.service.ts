@@ -124,7 +124,7 @@ export class AccountService {
     background.run('password-reset', async () => {
       const em = orm.em.fork() as SqlEntityManager;
       const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true }, { populate: ['password'] });
-      if (!user || !user.email) return;
+      if (!user?.email) return;
       const token = await oneTimeTokens.issue(em, user, 'password_reset', policy.passwordResetTimeout);
       await mail.passwordReset(user as User & { email: string }, token);
     });

@@ -24,10 +24,15 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
   }
   const values = { ...given };
   const accounts = new AccountStore(new PasswordHasher());
+  // Only reached without a flag when there is a terminal to ask (checked above).
+  const ask = (): Prompter => {
+    if (!prompter) throw new UsageError('no terminal to ask on');
+    return prompter;
+  };
   for (;;) {
-    values.username ??= await prompter!.ask(QUESTIONS.username);
-    values.email ??= await prompter!.ask(QUESTIONS.email);
-    values.password ??= await askPassword(prompter!, values.username, values.email);
+    values.username ??= await ask().ask(QUESTIONS.username);
+    values.email ??= await ask().ask(QUESTIONS.email);
+    values.password ??= await askPassword(ask(), values.username, values.email);
     try {
       const user = await accounts.create(orm.em.fork(), {
         username: values.username,

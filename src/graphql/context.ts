@@ -54,7 +54,8 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   let forked: SqlEntityManager | undefined;
   const lazy = {
     get em(): SqlEntityManager {
-      return (forked ??= services.orm.em.fork() as SqlEntityManager);
+      forked ??= services.orm.em.fork() as SqlEntityManager;
+      return forked;
     },
   };
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;

@@ -19,7 +19,10 @@ const hooks = {
   async didResolveOperation({ operation, contextValue }: { operation?: OperationDefinitionNode; contextValue: Context }) {
     if (!operation) return;
     let known = labels.get(operation);
-    if (known === undefined) labels.set(operation, (known = label(operation)));
+    if (known === undefined) {
+      known = label(operation);
+      labels.set(operation, known);
+    }
     contextValue.request.operation = known;
   },
 };

@@ -43,5 +43,5 @@ export function createSchema(): Promise<GraphQLSchema> {
 export const SCHEMA_HEADER = '# Generated from the code by `npm run schema`; do not edit. CI fails when it drifts.\n\n';
 
 export async function schemaText(): Promise<string> {
-  return SCHEMA_HEADER + printSchema(await createSchema()) + '\n';
+  return `${SCHEMA_HEADER}${printSchema(await createSchema())}\n`;
 }

@@ -42,9 +42,10 @@ async function readiness(services: Services, res: ServerResponse): Promise<void>
       services.logger.warn({ check: name, err: err instanceof Error ? err.message : String(err) }, 'readiness check failed');
     }
   };
+  const { redis } = services;
   await Promise.all([
     probe('database', () => services.orm.em.fork().getConnection().execute('select 1')),
-    ...(services.redis ? [probe('redis', () => services.redis!.ping())] : []),
+    ...(redis ? [probe('redis', () => redis.ping())] : []),
   ]);
   const ready = Object.values(checks).every((v) => v === 'ok');
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
@@ -69,9 +70,6 @@ export async function serveMetrics(services: Services, req: IncomingMessage, res
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
+    p.then(resolve, reject).finally(() => clearTimeout(t));
   });
 }

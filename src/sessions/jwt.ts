@@ -60,7 +60,8 @@ export class JwtService {
     };
     const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
     const { algorithm, kid, signKey } = this.keys;
-    const token = algorithm === 'EdDSA' ? signEdDSA(claims, signKey, { kid: kid! }) : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
+    const token =
+      algorithm === 'EdDSA' ? signEdDSA(claims, signKey, { kid: kid ?? '' }) : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
     return { token, payload };
   }
 

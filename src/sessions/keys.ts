@@ -53,9 +53,10 @@ export function loadSigningKeys(m: KeyMaterial): SigningKeys {
     const key = createSecretKey(Buffer.from(m.secretKey, 'utf8'));
     return { algorithm: m.algorithm, symmetric: true, signKey: key, verifyKeys: new Map([['', key]]), jwks: null };
   }
-  if (!m.privateKey || !m.publicKey) throw new Error(`JWT_ALGORITHM=${m.algorithm} needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY`);
-  const signKey = parse(() => createPrivateKey(m.privateKey!), 'JWT_PRIVATE_KEY');
-  const current = parse(() => createPublicKey(m.publicKey!), 'JWT_PUBLIC_KEY');
+  const { privateKey, publicKey } = m;
+  if (!privateKey || !publicKey) throw new Error(`JWT_ALGORITHM=${m.algorithm} needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY`);
+  const signKey = parse(() => createPrivateKey(privateKey), 'JWT_PRIVATE_KEY');
+  const current = parse(() => createPublicKey(publicKey), 'JWT_PUBLIC_KEY');
   const previous = m.previousPublicKeys.map((pem, i) => parse(() => createPublicKey(pem), `JWT_PREVIOUS_PUBLIC_KEYS[${i}]`));
   for (const [name, key] of [
     ['JWT_PRIVATE_KEY', signKey],

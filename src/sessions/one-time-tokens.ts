@@ -54,7 +54,7 @@ export class OneTimeTokenService {
     if (!row || row.usedAt || !secretMatches(token.secret, row.secretHash)) throw new AppError('TOKEN_INVALID');
     if (row.expiresAt.getTime() <= Date.now()) throw new AppError('TOKEN_EXPIRED');
     const user = await em.findOne(User, row.user.id, { populate: ['password'] });
-    if (!user || !user.isActive || this.binding(purpose, user) !== row.binding) throw new AppError('TOKEN_INVALID');
+    if (!user?.isActive || this.binding(purpose, user) !== row.binding) throw new AppError('TOKEN_INVALID');
     return { row, user };
   }
 

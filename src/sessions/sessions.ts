@@ -11,7 +11,7 @@
 // - a token-version bump (password change, deactivation) ends every session.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config';
-import { RefreshToken, Session, User } from '../entities';
+import { RefreshToken, Session, type User } from '../entities';
 import { AppError, type ErrorReason, withReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
 import { formatToken, hashSecret, newOpaqueToken, newTokenId, type OpaqueToken, parseToken, secretMatches, successorOf } from './opaque-token';

@@ -5,7 +5,7 @@
 import { loadConfig } from '../../src/config';
 import { registerUser } from '../helpers/fixtures';
 import { SecretLog } from '../helpers/secrets';
-import { errorCode, firstError, type GqlResult, TEST_SECRET, type TestServer } from '../helpers/server';
+import { errorCode, firstError, type GqlResult, TEST_SECRET } from '../helpers/server';
 import { CONNECT, newToken, type SocialSetup, startSocialServer } from '../helpers/social';
 
 const CHANGE_PASSWORD = `mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { token } }`;

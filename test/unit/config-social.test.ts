@@ -1,6 +1,6 @@
 // The social-login settings: providers' published URLs by default, https
 // only in production, and bounded key-cache timings.
-import { ConfigError, loadConfig } from '../../src/config';
+import { type ConfigError, loadConfig } from '../../src/config';
 
 const SECRET = 'x'.repeat(32);
 

@@ -79,7 +79,7 @@ async function importUsers(tx: EntityManager, data: DjangoData, summary: ImportS
     batch.push(tx.create(DjangoUser, { djangoId: row.id, user }));
     if ((i + 1) % BATCH === 0 || i === fresh.length - 1) {
       await tx.flush();
-      for (const link of batch) ids.set(link.djangoId, link.user!.id);
+      for (const link of batch) if (link.user) ids.set(link.djangoId, link.user.id);
       batch = [];
       tx.clear();
       progress('users', i + 1, fresh.length);
@@ -119,7 +119,10 @@ async function takenKeys(tx: EntityManager, column: 'usernameKey' | 'emailKey', 
   const taken = new Set<string>();
   for (let i = 0; i < keys.length; i += BATCH) {
     const rows = await tx.find(User, { [column]: { $in: keys.slice(i, i + BATCH) } }, { fields: [column] });
-    for (const r of rows) taken.add(r[column]!);
+    for (const r of rows) {
+      const key = r[column];
+      if (key) taken.add(key);
+    }
   }
   return taken;
 }
@@ -197,8 +200,8 @@ async function importSocialAccounts(
 function supported(djangoProvider: string, summary: ImportSummary, what: 'apps' | 'accounts'): SocialProvider | null {
   const provider = parseProvider(djangoProvider);
   if (!provider) {
-    const skipped = (summary.skippedProviders[djangoProvider] ??= { apps: 0, accounts: 0 });
-    skipped[what] += 1;
+    summary.skippedProviders[djangoProvider] ??= { apps: 0, accounts: 0 };
+    summary.skippedProviders[djangoProvider][what] += 1;
   }
   return provider;
 }
