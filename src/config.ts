@@ -7,10 +7,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
-import { type Config, type Env, JWT_ALGORITHMS, type JwtAlgorithm, type NodeEnv } from './config/types';
+import type { Config, Env, NodeEnv } from './config/types';
 import { databaseUrlProblems } from './db/database-url';
-import { trustProxyProblems } from './http/client-ip';
-import { keyProblems } from './sessions/keys';
+import { trustProxyProblems } from './net/trusted-proxies';
+import { JWT_ALGORITHMS, type JwtAlgorithm, keyProblems } from './sessions/keys';
 import { endpointKey } from './social/providers/descriptor';
 import { PROVIDERS } from './social/providers/registry';
 

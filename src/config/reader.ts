@@ -1,6 +1,6 @@
 // Typed reading of env-like records for config.ts: each method records a
 // problem instead of throwing, so loadConfig can report them all at once.
-import type { Env } from './types';
+import type { Env, RateRule } from './types';
 
 export /** Collects problems while reading variables; never throws mid-way. */
 class Reader {
@@ -86,10 +86,4 @@ class Reader {
     }
     return { limit: Number(m[1]), window: Number(m[2]) };
   }
-}
-
-export interface RateRule {
-  limit: number;
-  /** Seconds. */
-  window: number;
 }

@@ -1,12 +1,17 @@
 // The shape of authql's configuration. Only config.ts fills it (from the
 // environment); everything else receives it from createApp.
-import type { RateRule } from './reader';
+import type { JwtAlgorithm } from '../sessions/keys';
 
 export type Env = Record<string, string | undefined>;
 export type NodeEnv = 'development' | 'test' | 'production';
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'EdDSA'] as const;
-export type { RateRule };
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export type { JwtAlgorithm };
+
+/** A rate limit: `limit` attempts per `window` seconds. */
+export interface RateRule {
+  limit: number;
+  /** Seconds. */
+  window: number;
+}
 
 export interface Config {
   readonly nodeEnv: NodeEnv;

@@ -4,23 +4,14 @@
 // client. Without TRUST_PROXY the header is ignored: anyone can write it.
 
 import type { IncomingMessage } from 'node:http';
-import { BlockList, isIP } from 'node:net';
-
-const LOOPBACK = ['127.0.0.0/8', '::1/128'];
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+import { isIP } from 'node:net';
+import { trustedAddresses } from '../net/trusted-proxies';
 
 export type ClientIpResolver = (req: IncomingMessage) => string | null;
 
-/** `entries`: IPs, CIDRs, `loopback` or `private`. Returns null for an invalid entry's message. */
+/** `entries`: TRUST_PROXY's IPs, CIDRs, `loopback` or `private` (checked by loadConfig). */
 export function createClientIpResolver(entries: readonly string[]): ClientIpResolver {
-  const trusted = new BlockList();
-  for (const entry of entries.flatMap((e) => (e === 'loopback' ? LOOPBACK : e === 'private' ? PRIVATE : [e]))) {
-    const [addr, bits] = entry.split('/');
-    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-    if (bits !== undefined) trusted.addSubnet(addr, Number(bits), family);
-    else trusted.addAddress(addr, family);
-  }
-  const isTrusted = (ip: string) => isIP(ip) !== 0 && trusted.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  const isTrusted = trustedAddresses(entries);
 
   return (req) => {
     const peer = normalize(req.socket.remoteAddress);
@@ -36,18 +27,6 @@ export function createClientIpResolver(entries: readonly string[]): ClientIpReso
     }
     return hops[0] ?? peer;
   };
-}
-
-/** Problems with TRUST_PROXY entries, for loadConfig. */
-export function trustProxyProblems(entries: readonly string[]): string[] {
-  return entries
-    .filter((e) => e !== 'loopback' && e !== 'private')
-    .filter((e) => {
-      const [addr, bits] = e.split('/');
-      const v = isIP(addr);
-      return v === 0 || (bits !== undefined && !(Number.isInteger(Number(bits)) && Number(bits) >= 0 && Number(bits) <= (v === 6 ? 128 : 32)));
-    })
-    .map((e) => `TRUST_PROXY entries must be IPs, CIDRs, loopback or private (got "${e}")`);
 }
 
 function normalize(ip: string | undefined): string | null {

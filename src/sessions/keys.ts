@@ -5,7 +5,10 @@
 // configured keys are ever used: a `kid`, `jku`, `x5u` or `jwk` in a token
 // header can select among them, never add one.
 import { createHash, createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from '../config';
+
+/** The signing algorithms authql takes (JWT_ALGORITHM). */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'EdDSA'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export interface KeyMaterial {
   algorithm: JwtAlgorithm;

@@ -2,7 +2,7 @@
 // (a hundred aliased `login` fields are a hundred attempts) and the check
 // happens before any password hashing, so a flood costs us almost nothing.
 // Successful sign-ins are refunded: only failures use up the allowance.
-import type { Config, RateRule } from '../config';
+import type { Config, RateRule } from '../config/types';
 import { AppError, rateLimited } from '../errors';
 import type { Metrics } from '../metrics';
 import type { RateLimitStore } from './stores';
