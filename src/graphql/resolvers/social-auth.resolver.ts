@@ -4,6 +4,7 @@
 // is written unless it vouched for the token.
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { SocialAccount, User } from '../../entities';
+import { credentialsByProvider } from '../../social/providers/registry';
 import type { Context } from '../context';
 import { authPayload } from '../payload';
 import { confirmation } from '../reauth';
@@ -14,8 +15,7 @@ import { SocialTokenArgs } from '../types/social-token.args';
 @Resolver()
 export class SocialAuthResolver {
   @Mutation(() => SocialLoginPayload, {
-    description:
-      'Exchanges a provider token for our tokens (Kakao: accessToken or idToken; Google, Apple: idToken; Facebook, Naver: accessToken); the first sign-in creates the user.',
+    description: `Exchanges a provider token for our tokens (${credentialsByProvider()}); the first sign-in creates the user.`,
   })
   async socialLogin(@Args() { provider, ...token }: SocialTokenArgs, @Ctx() ctx: Context): Promise<SocialLoginPayload> {
     const { issued, account, isNewUser } = await ctx.services.signIn.social.signIn(ctx.em, provider, token, ctx.client);

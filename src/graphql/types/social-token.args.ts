@@ -1,5 +1,6 @@
 import { ArgsType, Field } from 'type-graphql';
 import { SocialProvider } from '../../social/providers/provider-id';
+import { providersTaking } from '../../social/providers/registry';
 
 /** Exactly one of accessToken and idToken; which ones a provider takes is checked in auth/social-credential.ts. */
 @ArgsType()
@@ -7,10 +8,16 @@ export class SocialTokenArgs {
   @Field(() => SocialProvider)
   provider!: SocialProvider;
 
-  @Field(() => String, { nullable: true, description: "Kakao, Facebook, Naver: the access token the provider's SDK gave the app. Never stored or logged." })
+  @Field(() => String, {
+    nullable: true,
+    description: `${providersTaking('accessToken')}: the access token the provider's SDK gave the app. Never stored or logged.`,
+  })
   accessToken?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Google, Apple, Kakao (OpenID Connect): the ID token the provider's SDK gave the app. Usable once." })
+  @Field(() => String, {
+    nullable: true,
+    description: `${providersTaking('idToken')} (OpenID Connect): the ID token the provider's SDK gave the app. Usable once.`,
+  })
   idToken?: string | null;
 
   @Field(() => String, {

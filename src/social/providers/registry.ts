@@ -9,11 +9,21 @@ import type { ProviderHttp } from './http';
 import { JwksCache, type JwksTiming } from './jwks';
 import { kakao } from './kakao';
 import { naver } from './naver';
-import type { IdentityProvider } from './provider';
-import { SOCIAL_PROVIDERS, type SocialProvider } from './provider-id';
+import type { CredentialKind, IdentityProvider } from './provider';
+import { SOCIAL_PROVIDERS, SocialProvider } from './provider-id';
 import { MemoryReplayStore, type ReplayStore } from './replay-store';
 
-export const PROVIDERS: readonly ProviderDescriptor[] = [kakao, facebook, google, apple, naver];
+/** One line per provider; `satisfies` makes a SocialProvider without its descriptor a compile error. */
+const BY_ID = {
+  [SocialProvider.KAKAO]: kakao,
+  [SocialProvider.FACEBOOK]: facebook,
+  [SocialProvider.GOOGLE]: google,
+  [SocialProvider.APPLE]: apple,
+  [SocialProvider.NAVER]: naver,
+} as const satisfies Record<SocialProvider, ProviderDescriptor>;
+
+/** Every provider, in the order the schema's descriptions list them. */
+export const PROVIDERS: readonly ProviderDescriptor[] = Object.values(BY_ID);
 
 export interface RegisteredProvider {
   descriptor: ProviderDescriptor;
@@ -30,9 +40,23 @@ export interface ProviderSettings {
 }
 
 export function descriptorOf(id: SocialProvider): ProviderDescriptor {
-  const found = PROVIDERS.find((d) => d.id === id);
-  if (!found) throw new Error(`no provider descriptor for ${id} (add it to PROVIDERS in social/providers/registry.ts)`);
-  return found;
+  return BY_ID[id];
+}
+
+/** "Kakao, Facebook, Naver": the providers that take a kind of credential, for the schema's descriptions. */
+export const providersTaking = (kind: CredentialKind): string =>
+  PROVIDERS.filter((p) => p.accepts.includes(kind))
+    .map((p) => p.displayName)
+    .join(', ');
+
+/** "Kakao: accessToken or idToken; Facebook, Naver: accessToken; …": what each provider takes. */
+export function credentialsByProvider(): string {
+  const groups = new Map<string, string[]>();
+  for (const p of PROVIDERS) {
+    const kinds = p.accepts.join(' or ');
+    groups.set(kinds, [...(groups.get(kinds) ?? []), p.displayName]);
+  }
+  return [...groups].map(([kinds, names]) => `${names.join(', ')}: ${kinds}`).join('; ');
 }
 
 /** How a stored provider id is named to a person; the id itself for one no longer registered. */
@@ -42,6 +66,7 @@ export function createProviders(settings: ProviderSettings, http: ProviderHttp, 
   const timing: JwksTiming = { ttl: settings.jwksCacheTtl, minRefetchInterval: settings.jwksMinRefetchInterval };
   const entries = SOCIAL_PROVIDERS.map((id) => {
     const descriptor = descriptorOf(id);
+    if (descriptor.id !== id) throw new Error(`the descriptor registered for ${id} says it is ${descriptor.id}`);
     const endpoint = (name: string) => settings[endpointKey(id, name)];
     const keys = () => new JwksCache(http, `${id} jwks`, endpoint('jwks'), timing);
     return [id, { descriptor, provider: descriptor.create({ http, endpoint, keys, replay }) }] as const;
