@@ -29,7 +29,7 @@ export const apple: ProviderDescriptor = {
   id: SocialProvider.APPLE,
   displayName: 'Apple',
   accepts: ['idToken'],
-  endpoints: { jwks: { env: 'APPLE_JWKS_URL', default: 'https://appleid.apple.com/auth/keys', description: "Apple's ID-token keys." } },
+  endpoints: { jwks: { env: 'APPLE_JWKS_URL', default: 'https://appleid.apple.com/auth/keys', description: "Apple's identity-token keys." } },
   app: { description: 'clientId = bundle ID, extraClientIds = Services ID.', check: noAppRules },
   create: ({ keys, replay }) => new AppleProvider(keys(), replay),
 };

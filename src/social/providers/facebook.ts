@@ -81,7 +81,7 @@ export const facebook: ProviderDescriptor = {
   id: SocialProvider.FACEBOOK,
   displayName: 'Facebook',
   accepts: ['accessToken'],
-  endpoints: { graph: { env: 'FACEBOOK_GRAPH_URL', default: 'https://graph.facebook.com/v19.0', description: "Facebook's Graph API, with its version." } },
+  endpoints: { graph: { env: 'FACEBOOK_GRAPH_URL', default: 'https://graph.facebook.com/v19.0', description: 'Graph API base URL, including the version.' } },
   app: {
     description: 'clientId = App ID, secret = App Secret.',
     check(app) {

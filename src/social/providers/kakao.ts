@@ -86,8 +86,8 @@ export const kakao: ProviderDescriptor = {
   displayName: 'Kakao',
   accepts: ['accessToken', 'idToken'],
   endpoints: {
-    api: { env: 'KAKAO_API_URL', default: 'https://kapi.kakao.com', description: "Kakao's user API (access token checks)." },
-    jwks: { env: 'KAKAO_JWKS_URL', default: 'https://kauth.kakao.com/.well-known/jwks.json', description: "Kakao's ID-token keys." },
+    api: { env: 'KAKAO_API_URL', default: 'https://kapi.kakao.com', description: 'Kakao API base URL (tests point it at a loopback fake).' },
+    jwks: { env: 'KAKAO_JWKS_URL', default: 'https://kauth.kakao.com/.well-known/jwks.json', description: "Kakao's OpenID Connect keys." },
   },
   app: {
     description: 'clientId = REST API key, key = numeric App ID, extraClientIds = native app and JavaScript keys.',

@@ -45,7 +45,7 @@ export const naver: ProviderDescriptor = {
   id: SocialProvider.NAVER,
   displayName: 'Naver',
   accepts: ['accessToken'],
-  endpoints: { api: { env: 'NAVER_API_URL', default: 'https://openapi.naver.com', description: "Naver's profile API." } },
+  endpoints: { api: { env: 'NAVER_API_URL', default: 'https://openapi.naver.com', description: 'Naver Open API base URL.' } },
   app: { description: 'clientId = Client ID.', check: noAppRules },
   create: ({ http, endpoint }) => new NaverProvider(http, endpoint('api')),
 };
