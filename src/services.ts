@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { JwtService } from './sessions/jwt';
 import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
+import { UserSessions } from './sessions/user-sessions';
 import type { SignInHook } from './sign-in/attempt';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
@@ -55,6 +56,8 @@ export interface Services {
   users: UserDirectory;
   reauth: Reauthentication;
   sessions: SessionService;
+  /** Listing and ending sessions (logout, revokeToken, revokeSession). */
+  userSessions: UserSessions;
   oneTimeTokens: OneTimeTokenService;
   mailer: Mailer;
   background: BackgroundTasks;
@@ -129,6 +132,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     users: new UserDirectory(config.account.emailVerification),
     reauth,
     sessions,
+    userSessions: new UserSessions(sessions),
     oneTimeTokens,
     mailer,
     background,

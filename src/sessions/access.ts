@@ -4,8 +4,9 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../entities';
 import { loadedColumns } from '../entities/loaded-columns';
-import type { AuthFailureReason } from '../errors';
+import { AppError, type AuthFailureReason, withReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
+import { MAX_TOKEN_LENGTH } from './sessions';
 
 export type AuthState = { kind: 'anonymous' } | { kind: 'failed'; reason: AuthFailureReason; message?: string } | { kind: 'token'; claims: AccessClaims };
 
@@ -54,4 +55,13 @@ export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClai
 export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: ViewerProblem }> {
   const r = await viewerRow(em, claims, loadedColumns(em.getMetadata().get(User.name)).columns);
   return 'reason' in r ? r : { user: em.map(User, r.row) };
+}
+
+/** verifyToken: the token's signature and claims, then its user and session; TOKEN_INVALID (with the reason) or TOKEN_EXPIRED otherwise. */
+export async function verifyAccessToken(em: SqlEntityManager, jwt: JwtService, token: string): Promise<AccessClaims> {
+  if (token.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
+  const claims = jwt.verifyOrThrow(token);
+  const reason = await checkAccessClaims(em, claims);
+  if (reason) throw withReason('TOKEN_INVALID', reason);
+  return claims;
 }

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { AccountMail } from '../accounts/account-mail';
 import type { Confirmation, Reauthentication } from '../accounts/reauth';
-import type { SocialAccount, User } from '../entities';
+import { SocialAccount, type User } from '../entities';
 import type { SocialProvider } from './providers/provider-id';
 import { displayName } from './providers/registry';
 import type { SocialAccountService } from './social-accounts';
@@ -32,6 +32,12 @@ export class SocialLinking {
       this.logger.info({ event: 'social_connect', provider, userId: viewer.id }, 'social account connected');
     }
     return account;
+  }
+
+  /** A user's linked accounts, for the user themself and staff; none for anyone else. */
+  visibleAccounts(em: EntityManager, viewer: User | null, user: User): Promise<SocialAccount[]> {
+    if (!viewer || (viewer.id !== user.id && !viewer.isStaff && !viewer.isSuperuser)) return Promise.resolve([]);
+    return em.find(SocialAccount, { user: user.id }, { orderBy: { id: 'asc' } });
   }
 
   /** False when the id is not one of the viewer's accounts. */

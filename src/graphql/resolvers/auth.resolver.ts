@@ -2,21 +2,13 @@
 // djangorestframework-jwt and rest-auth endpoints, with rotation and
 // revocation added.
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
-import { AppError, unauthenticated, withReason } from '../../errors';
-import { checkAccessClaims } from '../../sessions/access';
-import { MAX_TOKEN_LENGTH } from '../../sessions/sessions';
+import { verifyAccessToken } from '../../sessions/access';
 import type { Context } from '../context';
 import { authPayload, clearCredentials, refreshTokenFrom, registerPayload } from '../payload';
 import { AuthPayload, RegisterPayload, VerifyTokenPayload } from '../types/auth-payload.type';
 import { LoginArgs } from '../types/login.args';
 import { RegisterInput } from '../types/register.input';
 import { TokenPayload } from '../types/token-payload.type';
-
-/** An over-long token is refused before any lookup. */
-const boundedToken = (raw: string): string => {
-  if (raw.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
-  return raw;
-};
 
 @Resolver()
 export class AuthResolver {
@@ -42,10 +34,7 @@ export class AuthResolver {
 
   @Mutation(() => VerifyTokenPayload, { description: 'Checks an access token: signature, expiry, and that its user and session are still valid.' })
   async verifyToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<VerifyTokenPayload> {
-    if (token.length > MAX_TOKEN_LENGTH) throw new AppError('TOKEN_INVALID');
-    const claims = ctx.services.jwt.verifyOrThrow(token);
-    const reason = await checkAccessClaims(ctx.em, claims);
-    if (reason) throw withReason('TOKEN_INVALID', reason);
+    const claims = await verifyAccessToken(ctx.em, ctx.services.jwt, token);
     return Object.assign(new VerifyTokenPayload(), { token, payload: TokenPayload.from(claims) });
   }
 
@@ -54,7 +43,7 @@ export class AuthResolver {
       'Ends the session of a live refresh token (current, or rotated within the grace window): true. Any other token is TOKEN_INVALID and changes nothing.',
   })
   async revokeToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.sessions.revokeByToken(ctx.em, boundedToken(refreshToken));
+    return ctx.services.userSessions.revokeToken(ctx.em, refreshToken);
   }
 
   @Mutation(() => Boolean, {
@@ -66,17 +55,12 @@ export class AuthResolver {
     @Arg('refreshToken', () => String, { nullable: true }) arg?: string | null,
     @Arg('everywhere', { defaultValue: false }) everywhere?: boolean,
   ): Promise<boolean> {
-    const { sessions } = ctx.services;
     clearCredentials(ctx);
-    const refreshToken = refreshTokenFrom(ctx, arg);
-    if (everywhere) {
-      const userId = (await ctx.viewer())?.id ?? (refreshToken ? await sessions.userOfToken(ctx.em, boundedToken(refreshToken)) : null);
-      if (!userId) throw unauthenticated('MISSING_TOKEN');
-      return (await sessions.revokeAll(ctx.em, userId)) > 0;
-    }
-    if (refreshToken) return sessions.revokeByToken(ctx.em, boundedToken(refreshToken));
-    const viewer = await ctx.viewer();
-    if (viewer && ctx.auth.kind === 'token' && ctx.auth.claims.sid) return sessions.revokeSession(ctx.em, ctx.auth.claims.sid, viewer.id);
-    return false;
+    return ctx.services.userSessions.logout(ctx.em, {
+      refreshToken: refreshTokenFrom(ctx, arg),
+      everywhere: everywhere ?? false,
+      viewer: () => ctx.viewer(),
+      sessionId: ctx.auth.kind === 'token' ? ctx.auth.claims.sid : undefined,
+    });
   }
 }

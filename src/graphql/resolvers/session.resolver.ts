@@ -1,6 +1,5 @@
 // The viewer's signed-in devices, and ending one of them.
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Session } from '../../entities';
 import type { Context } from '../context';
 import { SessionInfo } from '../types/session.type';
 
@@ -9,12 +8,7 @@ export class SessionResolver {
   @Authorized()
   @Query(() => [SessionInfo], { name: 'sessions', description: "The viewer's live sessions, most recently used first." })
   async sessions(@Ctx() ctx: Context): Promise<SessionInfo[]> {
-    const user = await ctx.requireViewer();
-    const rows = await ctx.em.find(
-      Session,
-      { user: user.id, revokedAt: null, expiresAt: { $gt: new Date() }, tokenVersion: user.tokenVersion },
-      { orderBy: { lastUsedAt: 'desc' }, limit: 200 },
-    );
+    const rows = await ctx.services.userSessions.live(ctx.em, await ctx.requireViewer());
     const current = ctx.auth.kind === 'token' ? ctx.auth.claims.sid : undefined;
     return rows.map((s) =>
       Object.assign(new SessionInfo(), {
@@ -32,8 +26,6 @@ export class SessionResolver {
   @Authorized()
   @Mutation(() => Boolean, { description: "Ends one of the viewer's sessions. False when there is no such live session of theirs." })
   async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const user = await ctx.requireViewer();
-    if (id.length > 64) return false;
-    return ctx.services.sessions.revokeSession(ctx.em, id, user.id);
+    return ctx.services.userSessions.revoke(ctx.em, await ctx.requireViewer(), id);
   }
 }

@@ -44,8 +44,6 @@ export class SocialAuthResolver {
 export class UserSocialAccountsResolver {
   @FieldResolver(() => [SocialAccount], { description: 'Visible to the user themself and to staff; an empty list for everyone else.' })
   async socialAccounts(@Root() user: User, @Ctx() ctx: Context): Promise<SocialAccount[]> {
-    const viewer = await ctx.viewer();
-    if (!viewer || (viewer.id !== user.id && !viewer.isStaff && !viewer.isSuperuser)) return [];
-    return ctx.em.find(SocialAccount, { user: user.id }, { orderBy: { id: 'asc' } });
+    return ctx.services.socialLinking.visibleAccounts(ctx.em, await ctx.viewer(), user);
   }
 }
