@@ -1,7 +1,8 @@
 // The layering rules `npm run deps` checks (and .ci/run): arrows point
 // inward — the edge (graphql/, http/, cli/) → the domain → primitives — and
 // never back, with no import cycles anywhere. Type-only imports count too.
-const DOMAIN = '^src/(accounts|sessions|sign-in|social|throttle|mail|db|entities|net)/';
+// second-factor/ and crypto/ (issue 13's building blocks, on main) are domain too.
+const DOMAIN = '^src/(accounts|sessions|sign-in|social|second-factor|crypto|throttle|mail|db|entities|net)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
