@@ -59,7 +59,7 @@ test('isSuperuser is readable on User, like isStaff', async () => {
 });
 
 test("production's introspection refusal names GRAPHQL_INTROSPECTION; __typename still works", async () => {
-  const prod = await startTestServer({ NODE_ENV: 'production' });
+  const prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' });
   try {
     const res = await prod.gql('{ __schema { queryType { name } } }');
     expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

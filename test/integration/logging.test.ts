@@ -45,8 +45,14 @@ test('LOG_FORMAT=pretty writes one human line per record, secrets still redacted
 });
 
 test('production without SMTP_URL says at start-up that no mail will be sent; with it, nothing', async () => {
-  const prod = await startTestServer({ NODE_ENV: 'production' });
-  const withSmtp = await startTestServer({ NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525' });
+  const PROD = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-tests' };
+  const prod = await startTestServer(PROD);
+  const withSmtp = await startTestServer({
+    ...PROD,
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    PASSWORD_RESET_URL: 'https://app.example/reset?token={token}',
+    EMAIL_VERIFICATION_URL: 'https://app.example/verify?token={token}',
+  });
   try {
     const warning = events(prod.logs).find((e) => e.level === 40);
     expect(warning?.msg).toMatch(/^SMTP_URL is not set: password-reset and email-verification mails will not be sent/);
