@@ -21,8 +21,9 @@ function pair(alg: Alg) {
   secrets.add(privateKey.split('\n')[1]);
   return { privateKey, publicKey: kp.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
+// Asymmetric keys need JWT_ISSUER (other services find the keys through it).
 async function start(env: Record<string, string>) {
-  const s = await startTestServer(env);
+  const s = await startTestServer({ JWT_ISSUER: 'https://auth.example', ...env });
   servers.push(s);
   return s;
 }
@@ -109,7 +110,7 @@ test('HS256 has no JWK Set', async () => {
 test('key configuration problems are reported at start-up', () => {
   const rsa = pair('RS256');
   const ec = pair('ES256');
-  const base = { JWT_SECRET_KEY: TEST_SECRET };
+  const base = { JWT_SECRET_KEY: TEST_SECRET, JWT_ISSUER: 'https://auth.example' };
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256' })).toThrow(/needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY/);
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: pair('RS256').publicKey })).toThrow(/not the public half/);
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: rsa.publicKey })).toThrow(/needs ec prime256v1/);
