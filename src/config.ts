@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { keyProblems } from './auth/keys';
 import { databaseUrlProblems } from './db/database-url';
 import { Reader } from './config-reader';
+import { issuerProblems } from './config-issuer';
 import { productionProblems } from './config-production';
 import { JWT_ALGORITHMS, type Config, type Env, type JwtAlgorithm, type NodeEnv } from './config.types';
 import { trustProxyProblems } from './http/client-ip';
@@ -164,6 +165,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
   r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
+  r.problems.push(...issuerProblems(config.jwt, isProduction));
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
   r.problems.push(...productionProblems(config, { passwordResetUrl: r.str('PASSWORD_RESET_URL') !== undefined, emailVerificationUrl: r.str('EMAIL_VERIFICATION_URL') !== undefined }));
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) r.problems.push('REDIS_URL must start with redis:// or rediss://');
