@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { issuerProblems } from './config/issuer';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
 import type { Config, Env, NodeEnv } from './config/types';
@@ -150,6 +151,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     if (!/^https?:\/\/[^/]+$/.test(origin)) r.problems.push(`CORS_ORIGINS entries must be origins like https://app.example (got "${origin}")`);
   }
   r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
+  r.problems.push(...issuerProblems(config.jwt, isProduction));
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
   r.problems.push(
     ...productionProblems(config, {

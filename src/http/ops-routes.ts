@@ -1,10 +1,10 @@
 // Routes for operators: liveness, readiness, Prometheus metrics (unless
 // METRICS_PORT moves them to a loopback listener, metrics-server.ts) and the
-// public JWK Set. Returns false when the path is not one of them.
-
+// public JWK Set with its discovery document. Returns false when the path is not one of them.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services';
+import { discoveryDocument } from './discovery';
 import { sendError, sendJson } from './graphql-handler';
 
 export async function handleOpsRoute(services: Services, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -24,6 +24,12 @@ export async function handleOpsRoute(services: Services, path: string, req: Inco
       const jwks = services.jwt.keys.jwks;
       if (!jwks) sendError(res, 404, 'NOT_FOUND', 'JWT_ALGORITHM is symmetric: there are no public keys.');
       else sendJson(res, 200, jwks, { 'cache-control': 'public, max-age=300' });
+      return true;
+    }
+    case '/.well-known/openid-configuration': {
+      const doc = discoveryDocument(services.config.jwt);
+      if (!doc) sendError(res, 404, 'NOT_FOUND', 'JWT_ALGORITHM is symmetric: other services cannot verify its tokens, so there is no discovery document.');
+      else sendJson(res, 200, doc, { 'cache-control': 'public, max-age=300' });
       return true;
     }
     default:

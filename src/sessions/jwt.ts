@@ -11,6 +11,9 @@ import { JwsError, signEdDSA, verifyEdDSA } from './eddsa-jws';
 import { loadSigningKeys, type SigningKeys } from './keys';
 
 export const ACCESS_TOKEN_TYPE = 'access';
+/** JOSE header `typ` (RFC 9068); `JWT` is what tokens signed before it say, accepted so an upgrade signs nobody out. */
+export const ACCESS_TOKEN_MEDIA_TYPE = 'at+jwt';
+const ACCEPTED_MEDIA_TYPES: unknown[] = [ACCESS_TOKEN_MEDIA_TYPE, 'JWT'];
 
 export interface AccessClaims {
   sub: string;
@@ -61,7 +64,9 @@ export class JwtService {
     const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
     const { algorithm, kid, signKey } = this.keys;
     const token =
-      algorithm === 'EdDSA' ? signEdDSA(claims, signKey, { kid: kid ?? '' }) : jwt.sign(claims, signKey, { algorithm, ...(kid ? { keyid: kid } : {}) });
+      algorithm === 'EdDSA'
+        ? signEdDSA(claims, signKey, { kid: kid ?? '', typ: ACCESS_TOKEN_MEDIA_TYPE })
+        : jwt.sign(claims, signKey, { algorithm, header: { alg: algorithm, typ: ACCESS_TOKEN_MEDIA_TYPE }, ...(kid ? { keyid: kid } : {}) });
     return { token, payload };
   }
 
@@ -93,19 +98,19 @@ export class JwtService {
 
   /**
    * The configured key the token names, if any. The header must say exactly
-   * our algorithm; `kid` only selects among configured keys (jku, x5u, jwk
+   * our algorithm and type; `kid` only selects among configured keys (jku, x5u, jwk
    * are never looked at).
    */
   private keyFor(token: string): KeyObject | undefined {
     const dot = token.indexOf('.');
     if (dot <= 0 || token.length > 8192) return undefined;
-    let header: { alg?: unknown; kid?: unknown };
+    let header: { alg?: unknown; kid?: unknown; typ?: unknown };
     try {
       header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
     } catch {
       return undefined;
     }
-    if (!header || header.alg !== this.keys.algorithm) return undefined;
+    if (!header || header.alg !== this.keys.algorithm || !ACCEPTED_MEDIA_TYPES.includes(header.typ)) return undefined;
     if (this.keys.symmetric) return this.keys.verifyKeys.get('');
     return typeof header.kid === 'string' ? this.keys.verifyKeys.get(header.kid) : undefined;
   }

@@ -1,5 +1,6 @@
 // Hand-made JWTs for hostile-input tests: signed with the test secret, with
-// another secret, or not at all.
+// another secret, with a private key of the test's (any header), or not at all.
+import { sign } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { TEST_SECRET } from './server';
 
@@ -22,4 +23,11 @@ export function signWith(payload: Record<string, unknown>, secret = TEST_SECRET,
 export function tamper(token: string, change: Record<string, unknown>): string {
   const [h, , s] = token.split('.');
   return `${h}.${b64({ ...decodePayload(token), ...change })}.${s}`;
+}
+
+/** A compact JWS with exactly this header, signed with a PEM private key (RS256, ES256 or EdDSA, from header.alg). */
+export function signJws(header: { alg: 'RS256' | 'ES256' | 'EdDSA' } & Record<string, unknown>, payload: Record<string, unknown>, privateKey: string): string {
+  const input = `${b64(header)}.${b64(payload)}`;
+  const key = { key: privateKey, dsaEncoding: 'ieee-p1363' as const }; // JWS wants ECDSA's r||s, not DER
+  return `${input}.${sign(header.alg === 'EdDSA' ? null : 'sha256', Buffer.from(input), key).toString('base64url')}`;
 }

@@ -6,12 +6,12 @@
 // TOKEN_EXPIRED and share one refreshToken call; a revoked session signs the
 // client out. Wrong credentials, a server that is not there and long-lived
 // tokens each end in one readable line, without a stack or a long wait.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RefreshToken, Session } from '../../src/entities';
+import { freePort, installExamplePackages } from '../helpers/examples';
 import { registerUser } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -22,16 +22,8 @@ const bin = (pkg: string) => join(EXAMPLE, 'node_modules', pkg);
 let server: TestServer;
 
 beforeAll(async () => {
-  // The example's packages are its own, not the server's. .ci/run installs them;
-  // a fresh clone gets them here, once, from the example's lockfile.
-  if (!existsSync(bin('@graphql-codegen/cli/package.json')) || !existsSync(bin('@apollo/client/package.json'))) {
-    process.stderr.write('examples/apollo-client/node_modules is missing: running `npm ci` there (needs the npm registry)\n');
-    try {
-      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: EXAMPLE, stdio: 'inherit', timeout: 240_000 });
-    } catch (err) {
-      throw new Error(`could not install examples/apollo-client's packages; run \`npm ci\` in examples/apollo-client yourself (${String(err)})`);
-    }
-  }
+  // The example's packages are its own, not the server's.
+  installExamplePackages(EXAMPLE, ['@graphql-codegen/cli', '@apollo/client']);
   // Two seconds, not one: a token refreshed late in a second would otherwise
   // expire again before the retries reach the server, and the test would flake.
   server = await startTestServer({ JWT_EXPIRATION_DELTA: '2' });
@@ -86,12 +78,7 @@ test('failures are one line and a non-zero exit; long-lived tokens skip the wait
     code: 1,
     stderr: 'authql refused: Unable to sign in with the provided credentials. (INVALID_CREDENTIALS)\n',
   });
-  const closed = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+  const closed = await freePort();
   expect(await failure({ AUTHQL_URL: `http://127.0.0.1:${closed}/graphql`, AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: 'x' })).toMatchObject({
     code: 1,
     stderr: `cannot reach authql at http://127.0.0.1:${closed}/graphql (ECONNREFUSED): start it (npm start at the repository root) or set AUTHQL_URL.\n`,

@@ -8,7 +8,7 @@ import { registerUser } from '../helpers/fixtures';
 import { LOGIN, USERS, VERIFY } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server';
-import { decodePayload } from '../helpers/tokens';
+import { decodePayload, signJws } from '../helpers/tokens';
 
 type Alg = 'RS256' | 'ES256' | 'EdDSA';
 const secrets = new SecretLog();
@@ -25,8 +25,9 @@ function pair(alg: Alg) {
   secrets.add(privateKey.split('\n')[1]);
   return { privateKey, publicKey: kp.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
+// Asymmetric keys need JWT_ISSUER (other services find the keys through it).
 async function start(env: Record<string, string>) {
-  const s = await startTestServer(env);
+  const s = await startTestServer({ JWT_ISSUER: 'https://auth.example', ...env });
   servers.push(s);
   return s;
 }
@@ -45,7 +46,7 @@ describe.each<Alg>(['RS256', 'ES256', 'EdDSA'])('%s', (alg) => {
   });
 
   test('tokens carry alg and kid, verify, and the JWK Set publishes the key', async () => {
-    expect(header(u.token)).toMatchObject({ alg, kid: expect.any(String) });
+    expect(header(u.token)).toEqual({ alg, typ: 'at+jwt', kid: expect.any(String) });
     expect((await server.gql(USERS, {}, { token: u.token })).errors).toBeUndefined();
     const res = await fetch(`${server.app.origin}/.well-known/jwks.json`);
     const jwks = (await res.json()) as { keys: Array<Record<string, string>> };
@@ -63,6 +64,17 @@ describe.each<Alg>(['RS256', 'ES256', 'EdDSA'])('%s', (alg) => {
     expect(errorCode(await server.gql(VERIFY, { token: forged }))).toBe('TOKEN_INVALID');
     const withSecret = jwt.sign(decodePayload(u.token), TEST_SECRET, { algorithm: 'HS256', keyid: header(u.token).kid });
     expect(errorCode(await server.gql(VERIFY, { token: withSecret }))).toBe('TOKEN_INVALID');
+  });
+
+  test('a token signed before tokens were typed (header typ JWT) still verifies; another typ is refused', async () => {
+    const old = signJws({ ...header(u.token), typ: 'JWT' }, decodePayload(u.token), keys.privateKey);
+    expect((await server.gql(VERIFY, { token: old })).errors).toBeUndefined();
+    expect((await server.gql(VERIFY, { token: signJws(header(u.token), decodePayload(u.token), keys.privateKey) })).errors).toBeUndefined();
+    for (const typ of ['id_token+jwt', undefined]) {
+      expect(errorCode(await server.gql(VERIFY, { token: signJws({ ...header(u.token), typ }, decodePayload(u.token), keys.privateKey) }))).toBe(
+        'TOKEN_INVALID',
+      );
+    }
   });
 
   test('an unknown or missing kid, or another key pair, is refused', async () => {
@@ -110,7 +122,7 @@ test('HS256 has no JWK Set', async () => {
 test('key configuration problems are reported at start-up', () => {
   const rsa = pair('RS256');
   const ec = pair('ES256');
-  const base = { JWT_SECRET_KEY: TEST_SECRET };
+  const base = { JWT_SECRET_KEY: TEST_SECRET, JWT_ISSUER: 'https://auth.example' };
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256' })).toThrow(/needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY/);
   expect(() => loadConfig({ ...base, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: rsa.privateKey, JWT_PUBLIC_KEY: pair('RS256').publicKey })).toThrow(
     /not the public half/,

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { registerUser } from '../helpers/fixtures';
 import { ME, USERS, VERIFY } from '../helpers/operations';
 import { SecretLog } from '../helpers/secrets';
-import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
+import { errorCode, firstError, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server';
 import { decodePayload, signWith, unsignedToken } from '../helpers/tokens';
 
 let server: TestServer;
@@ -79,6 +79,18 @@ test('a refresh token presented as an access token is refused', async () => {
 
 test('a password-reset style token (other typ) is refused', async () => {
   await expectRefused(signWith({ ...claims(), typ: 'password_reset' }));
+});
+
+test('access tokens are explicitly typed: header typ at+jwt (RFC 9068); JWT, from before the upgrade, still verifies; any other typ is refused', async () => {
+  const header = JSON.parse(Buffer.from(alice.token.split('.')[0], 'base64url').toString());
+  expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
+  // What authql signed before it typed its tokens: still valid for the rest of its lifetime.
+  expect((await server.gql(VERIFY, { token: signWith(claims()) })).errors).toBeUndefined();
+  // Correctly signed with our key, but declared as another kind of JWT (RFC 8725 §3.11).
+  for (const typ of ['id_token+jwt', 'application/dpop+jwt', 'secevent+jwt', 'JOSE', '']) {
+    await expectRefused(hmacToken({ alg: 'HS256', typ }, claims(), TEST_SECRET));
+  }
+  await expectRefused(hmacToken({ alg: 'HS256' }, claims(), TEST_SECRET));
 });
 
 test.each([
