@@ -1,12 +1,11 @@
 // Reads the four Django tables `manage import-django` needs, from SQLite
 // (opened read-only) or PostgreSQL, through knex (MikroORM's own query
-// builder, with the sqlite3 and pg drivers already installed). Rows are
+// builder, with the better-sqlite3 and pg drivers already installed). Rows are
 // checked and normalised here, so the writer only sees well-formed data; a
 // malformed row stops the import before anything is written.
 import { knex, type Knex } from '@mikro-orm/knex';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { databaseKind, sqlitePath } from '../../db/orm';
 import { UsageError } from '../args';
 
@@ -103,9 +102,8 @@ function connect(database: string): Knex {
   if (databaseKind(database) === 'postgresql') return knex({ client: 'pg', connection: database, pool: { min: 0, max: 1 } });
   const file = resolve(sqlitePath(database));
   if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
-  // mode=ro: the import must never change the Django database (knex's flags cannot say read-only alone).
-  const filename = `${pathToFileURL(file).href}?mode=ro`;
-  return knex({ client: 'sqlite3', connection: { filename, flags: ['OPEN_URI'] }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  // Read-only: the import must never change the Django database.
+  return knex({ client: 'better-sqlite3', connection: { filename: file, options: { readonly: true } }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
 }
 
 /** Typed access to one row's columns; any bad value names the table, row and column. */
