@@ -27,8 +27,10 @@
 //   BENCH_ONLY                    scenario keys: verify,usersFirst,usersDeep,refresh,login,verifyStorm
 //   BENCH_DJANGO_DIR              the Django peer (default: shared/peers/django above the repository)
 //   BENCH_DJANGO_WORKERS (2)      gunicorn workers
-//   BENCH_CPU_PROF                a directory: authql runs with --cpu-prof into it
+//   BENCH_CPU_PROF                a directory: authql and the baseline run with --cpu-prof into it
+//                                 (summarise with node bench/profile-summary.js FILE --window=SECONDS)
 //   BENCH_AUTHQL_NODE_OPTIONS     NODE_OPTIONS for authql alone (e.g. V8 heap flags)
+//   BENCH_LOG_LEVEL (warn)        authql's LOG_LEVEL; info logs each request with its time inside the server
 //   BENCH_TIMEOUT (3600)          seconds for everything
 // Short runs while developing: BENCH_USERS=20000 BENCH_DURATION=3 BENCH_WARMUP=1.
 const crypto = require('node:crypto');
@@ -176,7 +178,7 @@ function authqlEnv(dir, databaseUrl, secret) {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dir,
     AUTO_MIGRATE: 'false',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     SHUTDOWN_TIMEOUT: '2',
     ...generousRateLimits(),
   };
@@ -194,11 +196,11 @@ async function runPass(database, { dir, secret, django, log }) {
     const supply = await seed({ env, users: knobs.users, sessions: knobs.runs * wanted.length * 2 * pool });
     const takeTokens = () => supply.splice(0, pool);
     const nodes = {};
-    const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+    const prof = (name) => (cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}-${database}.cpuprofile`] : []);
     const nodeOptions = process.env.BENCH_AUTHQL_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_AUTHQL_NODE_OPTIONS } : {};
     const memory = memoryTracker();
-    if (wanted.includes('authql')) nodes.authql = await startServer('authql', [...prof, path.join(ROOT, 'dist/src/index.js')], { ...env, ...nodeOptions });
-    if (wanted.includes('baseline')) nodes.baseline = await startServer('baseline', [path.join(__dirname, 'baseline/server.js')], env);
+    if (wanted.includes('authql')) nodes.authql = await startServer('authql', [...prof('authql'), path.join(ROOT, 'dist/src/index.js')], { ...env, ...nodeOptions });
+    if (wanted.includes('baseline')) nodes.baseline = await startServer('baseline', [...prof('baseline'), path.join(__dirname, 'baseline/server.js')], env);
     for (const s of Object.values(nodes)) running.add(s);
     const servers = { ...nodes, ...(django ? { django: django.server } : {}) };
 

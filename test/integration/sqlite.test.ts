@@ -1,10 +1,12 @@
-// Several processes on one SQLite file (replicas, the CLI beside the server):
-// a write transaction takes the write lock when it begins, so it waits there
-// rather than failing half-way; and waiting for another process's lock never
-// freezes the event loop, although better-sqlite3 itself is synchronous.
+// The embedded database's settings, and several processes on one SQLite file
+// (replicas, the CLI beside the server): a write transaction takes the write
+// lock when it begins, so it waits there rather than failing half-way; and
+// waiting for another process's lock never freezes the event loop, although
+// better-sqlite3 itself is synchronous.
 import Database from 'better-sqlite3';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openOrm, sqlitePath } from '../../src/db/orm';
+import { BLOCKING_WAIT_MS } from '../../src/db/sqlite-client';
 import { freshDatabase, testPostgresUrl, type TestDatabase } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
@@ -19,6 +21,20 @@ const otherConnection = (db: TestDatabase) => new Database(sqlitePath(db.url), {
     db = await freshDatabase({ shared: true });
   });
   afterEach(() => db.drop());
+
+  test('a new file is opened in WAL mode, without an fsync per commit, with foreign keys on', async () => {
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const pragma = async (name: string) => Object.values((await orm.em.getConnection().execute(`pragma ${name}`))[0])[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      // 1 = NORMAL; SQLite would leave the connection that switched the file to WAL at FULL (2).
+      expect(await pragma('synchronous')).toBe(1);
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(BLOCKING_WAIT_MS);
+    } finally {
+      await orm.close(true);
+    }
+  });
 
   test('a write transaction holds the write lock from BEGIN; a read-only one takes none', async () => {
     const orm = await openOrm(db.url, { migrate: true });
