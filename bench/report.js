@@ -71,6 +71,8 @@ function passTable(pass) {
   if (storm) out.push(`logins/s alongside the storm: authql ${num(storm.authql?.stormLoginRps)}, baseline ${num(storm.baseline?.stormLoginRps)}, Django ${num(storm.django?.stormLoginRps)}`);
   const m = pass.memory;
   out.push(`peak RSS over the pass: authql ${num(m.authql?.peakMb, 1)} MB, baseline ${num(m.baseline?.peakMb, 1)} MB, Django ${num(m.django?.peakMb, 1)} MB (master + workers)`);
+  const rt = m.authql?.runtime;
+  if (rt) out.push(`authql at the end: V8 heap ${num(rt.heapTotalMb, 1)} MB (${num(rt.heapUsedMb, 1)} MB used, new space ${num(rt.newSpaceMb, 1)} MB), external ${num(rt.externalMb, 1)} MB; event-loop lag over the pass p99 ${num(rt.eventLoopLagP99Ms, 1)} ms, max ${num(rt.eventLoopLagMaxMs, 1)} ms`);
   for (const r of pass.scenarios) {
     const failed = Object.fromEntries(Object.entries({ authql: r.authql, baseline: r.baseline, django: r.django }).filter(([, v]) => v?.failed).map(([k, v]) => [k, v.failed]));
     if (Object.keys(failed).length) out.push(`WARNING ${r.label}: failed answers or socket errors ${JSON.stringify(failed)}`);

@@ -166,6 +166,28 @@ async function measure(server, scenario, files, takeTokens) {
   return result;
 }
 
+/**
+ * From authql's Prometheus metrics at the end of a pass: V8's share of its
+ * memory (MB) and the event loop's lag over the whole pass (ms, nothing
+ * scraped it before); null when unavailable.
+ */
+async function runtimeOf(origin, metricsToken) {
+  try {
+    const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` }, signal: AbortSignal.timeout(5000) })).text();
+    const mb = (re) => Number(re.exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return {
+      heapTotalMb: mb(/^authql_nodejs_heap_size_total_bytes (\S+)/m),
+      heapUsedMb: mb(/^authql_nodejs_heap_size_used_bytes (\S+)/m),
+      newSpaceMb: mb(/^authql_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m),
+      externalMb: mb(/^authql_nodejs_external_memory_bytes (\S+)/m),
+      eventLoopLagP99Ms: Number(/^authql_nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000,
+      eventLoopLagMaxMs: Number(/^authql_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000,
+    };
+  } catch {
+    return null;
+  }
+}
+
 function authqlEnv(dir, databaseUrl, secret) {
   return {
     PATH: process.env.PATH,
@@ -226,6 +248,7 @@ async function runPass(database, { dir, secret, django, log }) {
       }
     }
     const peaks = memory.stop();
+    if (nodes.authql && peaks.authql) peaks.authql.runtime = await runtimeOf(nodes.authql.origin, env.METRICS_TOKEN);
     for (const s of Object.values(nodes)) {
       await s.stop();
       running.delete(s);
