@@ -2,7 +2,7 @@
 // Child server processes for the benchmark: a free loopback port, start,
 // wait for /healthz, read memory from /proc, stop (SIGTERM, then SIGKILL).
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const net = require('node:net');
 
 const HOST = '127.0.0.1';
@@ -27,11 +27,54 @@ function memoryOf(pid) {
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
+/** The process and all its descendants (gunicorn's master and workers). */
+function processTree(root) {
+  const parents = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/** The RSS of a process tree now, in MB (shared pages of forked workers count once per process). */
+function treeRssMb(root) {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      total += memoryOf(pid).rssMb;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return total;
+}
+
 /** CPU time (user + system, all threads) a process has used so far, in ms; 10 ms resolution. */
 function cpuMsOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time of a process tree so far, in ms (workers that exited are not counted). */
+function treeCpuMs(root) {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      total += cpuMsOf(pid);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return total;
 }
 
 async function waitHealthy(origin, child, timeoutMs) {
@@ -62,6 +105,7 @@ async function startServer(name, args, env) {
     origin,
     pid: child.pid,
     memory: () => memoryOf(child.pid),
+    peakRssMb: () => memoryOf(child.pid).hwmMb,
     cpuMs: () => cpuMsOf(child.pid),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -81,4 +125,4 @@ async function startServer(name, args, env) {
   return server;
 }
 
-module.exports = { startServer };
+module.exports = { HOST, freePort, startServer, treeCpuMs, treeRssMb };

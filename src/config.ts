@@ -126,7 +126,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     metricsPort: r.str('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 0, 65535),
     shutdownTimeout: r.int('SHUTDOWN_TIMEOUT', 10, 1, 600),
     sqliteBusyTimeout: r.int('SQLITE_BUSY_TIMEOUT', 5, 1, 600),
-    // One hash per core, at most 3: libuv's pool has 4 threads and one stays free for the database.
+    // One hash per core, at most 3: libuv's pool has 4 threads and one stays free for file and DNS work.
     passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(availableParallelism(), 3)), 1, 64),
     cleanup: {
       interval: r.int('CLEANUP_INTERVAL', 3600, 0, 7 * DAY),

@@ -1,22 +1,23 @@
 // Opens the database named by DATABASE_URL: `sqlite:<path>` (or `:memory:`)
 // for the embedded default, `postgres://…` at scale. Schema changes only ever
 // come from the committed migrations, never from `synchronize`.
-import { MikroORM, type Options } from '@mikro-orm/core';
+
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { Database } from 'better-sqlite3';
 import { ENTITIES } from '../entities';
 import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
 import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
-import { MIGRATIONS } from './migrations';
 import { databaseKind, sqlitePath } from './database-url';
+import { MIGRATIONS } from './migrations';
+import { prepareSqliteConnection, sqliteClient } from './sqlite-client';
 
-export { databaseKind, databaseUrlProblems, describeDatabaseUrl, sqlitePath, type DatabaseKind } from './database-url';
+export { type DatabaseKind, databaseKind, databaseUrlProblems, describeDatabaseUrl, sqlitePath } from './database-url';
 export type Orm = MikroORM;
-
-type SqliteConn = { exec(sql: string, cb: (err: Error | null) => void): void };
 
 export interface OrmOptions {
   debug?: boolean;
@@ -51,17 +52,24 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
   if (databaseKind(databaseUrl) === 'postgresql') {
     return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } };
   }
+  const busyBudgetMs = (opts.sqliteBusyTimeout ?? 5) * 1000;
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: BetterSqliteDriver,
     dbName: sqlitePath(databaseUrl),
+    driverOptions: { ...common.driverOptions, client: sqliteClient(busyBudgetMs) },
+    // One connection: better-sqlite3 is synchronous, so a second one would only take turns with the first.
     pool: {
       min: 1,
       max: 1,
-      // WAL lets readers proceed during a write; busy_timeout turns a brief
-      // lock by another process (the CLI) into a wait rather than an error.
-      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) =>
-        conn.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${(opts.sqliteBusyTimeout ?? 5) * 1000}; PRAGMA foreign_keys = ON;`, (err) => done(err, conn)),
+      afterCreate: (conn: Database, done: (err: Error | null, conn: Database) => void) => {
+        try {
+          prepareSqliteConnection(conn, busyBudgetMs);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
     },
   };
 }

@@ -6,7 +6,7 @@
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Algorithm, hash as argon2Hash } from '@node-rs/argon2';
 import { hashSync as bcryptHashSync } from 'bcryptjs';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 
 export const DJANGO_SCHEMA = [
   'CREATE TABLE "auth_user" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "password" varchar(128) NOT NULL, "last_login" datetime NULL, "is_superuser" bool NOT NULL, "username" varchar(150) NOT NULL UNIQUE, "last_name" varchar(150) NOT NULL, "email" varchar(254) NOT NULL, "is_staff" bool NOT NULL, "is_active" bool NOT NULL, "date_joined" datetime NOT NULL, "first_name" varchar(150) NOT NULL)',
@@ -51,12 +51,14 @@ export interface Db {
 }
 
 export function openSqlite(file: string): Db {
-  const db = new sqlite3.Database(file);
+  const db = new Database(file);
+  // As the sqlite3 shell and older Django leave it, so a test can plant a row whose user is gone
+  // (better-sqlite3 turns foreign keys on by default).
+  db.pragma('foreign_keys = OFF');
   return {
-    run: (sql, ...params) => new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve()))),
-    all: <T>(sql: string, ...params: unknown[]) =>
-      new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
-    close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
+    run: async (sql, ...params) => void db.prepare(sql).run(...params),
+    all: async <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
+    close: async () => void db.close(),
   };
 }
 

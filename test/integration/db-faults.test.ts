@@ -2,7 +2,7 @@
 // stack, and never hand out a token whose refresh row was not stored. Which
 // fault depends on the pass: a locked SQLite file, or lost PostgreSQL
 // connections (TEST_DATABASE_URL).
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import { sqlitePath } from '../../src/db/orm';
 import { freshDatabase, testPostgresUrl, withAdmin } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
@@ -13,9 +13,12 @@ const UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', retryable: true };
 const pg = testPostgresUrl();
 
 async function lockSqlite(file: string): Promise<() => Promise<void>> {
-  const db = new sqlite3.Database(file);
-  await new Promise<void>((resolve, reject) => db.exec('PRAGMA busy_timeout = 0; BEGIN EXCLUSIVE;', (err) => (err ? reject(err) : resolve())));
-  return () => new Promise<void>((resolve) => db.exec('COMMIT;', () => db.close(() => resolve())));
+  const db = new Database(file, { timeout: 0 });
+  db.exec('BEGIN EXCLUSIVE');
+  return async () => {
+    db.exec('COMMIT');
+    db.close();
+  };
 }
 
 async function cutPostgres(url: string, allow: boolean): Promise<void> {

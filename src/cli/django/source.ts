@@ -1,12 +1,12 @@
 // Reads the four Django tables `manage import-django` needs, from SQLite
 // (opened read-only) or PostgreSQL, through knex (MikroORM's own query
-// builder, with the sqlite3 and pg drivers already installed). Rows are
+// builder, with the better-sqlite3 and pg drivers already installed). Rows are
 // checked and normalised here, so the writer only sees well-formed data; a
 // malformed row stops the import before anything is written.
-import { knex, type Knex } from '@mikro-orm/knex';
+
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { type Knex, knex } from '@mikro-orm/knex';
 import { databaseKind, sqlitePath } from '../../db/orm';
 import { UsageError } from '../args';
 
@@ -69,24 +69,67 @@ export async function readDjango(database: string): Promise<DjangoData> {
       missingTables.push(table);
       return [];
     };
-    const users = await read('auth_user', ['id', 'username', 'password', 'email', 'first_name', 'last_name', 'is_active', 'is_staff', 'is_superuser', 'date_joined', 'last_login']);
+    const users = await read('auth_user', [
+      'id',
+      'username',
+      'password',
+      'email',
+      'first_name',
+      'last_name',
+      'is_active',
+      'is_staff',
+      'is_superuser',
+      'date_joined',
+      'last_login',
+    ]);
     const emails = await read('account_emailaddress', ['id', 'user_id', 'email', 'verified', 'primary']);
     const apps = await read('socialaccount_socialapp', ['id', 'provider', 'name', 'client_id', 'secret', 'key']);
     const accounts = await read('socialaccount_socialaccount', ['id', 'user_id', 'provider', 'uid', 'date_joined', 'last_login', 'extra_data']);
     return {
-      users: users.map((r) => field(r, 'auth_user', (f) => ({
-        id: f.int('id'), username: f.text('username'), password: f.text('password', true), email: f.text('email', true),
-        firstName: f.text('first_name', true), lastName: f.text('last_name', true), isActive: f.bool('is_active'),
-        isStaff: f.bool('is_staff'), isSuperuser: f.bool('is_superuser'), dateJoined: f.date('date_joined'), lastLogin: f.dateOrNull('last_login'),
-      }))),
-      emails: emails.map((r) => field(r, 'account_emailaddress', (f) => ({ userId: f.int('user_id'), email: f.text('email'), verified: f.bool('verified'), primary: f.bool('primary') }))),
-      socialApps: apps.map((r) => field(r, 'socialaccount_socialapp', (f) => ({
-        id: f.int('id'), provider: f.text('provider'), name: f.text('name', true), clientId: f.text('client_id', true), secret: f.text('secret', true), key: f.text('key', true),
-      }))),
-      socialAccounts: accounts.map((r) => field(r, 'socialaccount_socialaccount', (f) => ({
-        id: f.int('id'), userId: f.int('user_id'), provider: f.text('provider'), uid: f.text('uid'),
-        dateJoined: f.date('date_joined'), lastLogin: f.dateOrNull('last_login'), extraData: f.jsonObject('extra_data'),
-      }))),
+      users: users.map((r) =>
+        field(r, 'auth_user', (f) => ({
+          id: f.int('id'),
+          username: f.text('username'),
+          password: f.text('password', true),
+          email: f.text('email', true),
+          firstName: f.text('first_name', true),
+          lastName: f.text('last_name', true),
+          isActive: f.bool('is_active'),
+          isStaff: f.bool('is_staff'),
+          isSuperuser: f.bool('is_superuser'),
+          dateJoined: f.date('date_joined'),
+          lastLogin: f.dateOrNull('last_login'),
+        })),
+      ),
+      emails: emails.map((r) =>
+        field(r, 'account_emailaddress', (f) => ({
+          userId: f.int('user_id'),
+          email: f.text('email'),
+          verified: f.bool('verified'),
+          primary: f.bool('primary'),
+        })),
+      ),
+      socialApps: apps.map((r) =>
+        field(r, 'socialaccount_socialapp', (f) => ({
+          id: f.int('id'),
+          provider: f.text('provider'),
+          name: f.text('name', true),
+          clientId: f.text('client_id', true),
+          secret: f.text('secret', true),
+          key: f.text('key', true),
+        })),
+      ),
+      socialAccounts: accounts.map((r) =>
+        field(r, 'socialaccount_socialaccount', (f) => ({
+          id: f.int('id'),
+          userId: f.int('user_id'),
+          provider: f.text('provider'),
+          uid: f.text('uid'),
+          dateJoined: f.date('date_joined'),
+          lastLogin: f.dateOrNull('last_login'),
+          extraData: f.jsonObject('extra_data'),
+        })),
+      ),
       missingTables,
     };
   } finally {
@@ -103,9 +146,8 @@ function connect(database: string): Knex {
   if (databaseKind(database) === 'postgresql') return knex({ client: 'pg', connection: database, pool: { min: 0, max: 1 } });
   const file = resolve(sqlitePath(database));
   if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
-  // mode=ro: the import must never change the Django database (knex's flags cannot say read-only alone).
-  const filename = `${pathToFileURL(file).href}?mode=ro`;
-  return knex({ client: 'sqlite3', connection: { filename, flags: ['OPEN_URI'] }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  // Read-only: the import must never change the Django database.
+  return knex({ client: 'better-sqlite3', connection: { filename: file, options: { readonly: true } }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
 }
 
 /** Typed access to one row's columns; any bad value names the table, row and column. */
@@ -122,7 +164,8 @@ function field<T>(row: Row, table: string, build: (f: Fields) => T): T {
   };
   return build({
     int: (c) => (Number.isSafeInteger(Number(row[c])) && row[c] !== null && row[c] !== '' ? Number(row[c]) : fail(c, 'is not a whole number')),
-    text: (c, emptyOk = false) => (typeof row[c] === 'string' && (emptyOk || row[c] !== '') ? (row[c] as string) : fail(c, emptyOk ? 'is not text' : 'is empty')),
+    text: (c, emptyOk = false) =>
+      typeof row[c] === 'string' && (emptyOk || row[c] !== '') ? (row[c] as string) : fail(c, emptyOk ? 'is not text' : 'is empty'),
     bool: (c) => ([true, 1, '1'].includes(row[c] as never) ? true : [false, 0, '0'].includes(row[c] as never) ? false : fail(c, 'is not a boolean')),
     date: (c) => date(c) ?? fail(c, 'is missing'),
     dateOrNull: date,

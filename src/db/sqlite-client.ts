@@ -1,0 +1,76 @@
+// The embedded database's knex client: MikroORM's better-sqlite3 dialect with
+// two changes so that several processes can share one file safely.
+//
+// - A write transaction begins with BEGIN IMMEDIATE: a writer that meets
+//   another process's lock waits at BEGIN, before it has read anything. A
+//   plain (deferred) BEGIN takes the lock only at the first write, and a
+//   transaction that has read meanwhile cannot wait for it: SQLite answers
+//   SQLITE_BUSY at once, half-way through the work.
+// - better-sqlite3 is synchronous, so SQLite's own busy wait blocks the event
+//   loop: it is kept to BLOCKING_WAIT_MS, and a statement that starts outside
+//   a transaction (BEGIN itself, or a single autocommit statement, which did
+//   nothing when it failed) is retried after an asynchronous pause until the
+//   SQLITE_BUSY_TIMEOUT budget is spent.
+import { BetterSqliteKnexDialect } from '@mikro-orm/better-sqlite';
+import type { Database } from 'better-sqlite3';
+
+/** How long one attempt may block the event loop waiting for a lock. */
+export const BLOCKING_WAIT_MS = 10;
+const FIRST_PAUSE_MS = 5;
+const MAX_PAUSE_MS = 40;
+
+const isBusy = (err: unknown): boolean => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface KnexTransaction {
+  readOnly?: boolean;
+  trxClient: { query(conn: Database, sql: string): Promise<unknown> };
+  begin(conn: Database): Promise<unknown>;
+}
+
+/** The knex client class for MikroORM's `driverOptions.client`; `budgetMs` is SQLITE_BUSY_TIMEOUT. */
+export function sqliteClient(budgetMs: number) {
+  return class AuthqlSqliteClient extends BetterSqliteKnexDialect {
+    transaction(...args: unknown[]): KnexTransaction {
+      const trx: KnexTransaction = super.transaction(...args);
+      // knex's SQLite transaction always says BEGIN, and its begin() swallows a failure (a busy
+      // BEGIN IMMEDIATE would hand out a dead transaction); this one rejects with SQLite's error.
+      // knex calls begin() only once the connection is acquired, after this returns.
+      trx.begin = (conn) => trx.trxClient.query(conn, trx.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+      return trx;
+    }
+
+    async _query(conn: Database, obj: unknown): Promise<unknown> {
+      const retryable = !conn.inTransaction;
+      const deadline = Date.now() + budgetMs;
+      for (let wait = FIRST_PAUSE_MS; ; wait = Math.min(wait * 2, MAX_PAUSE_MS)) {
+        try {
+          return await super._query(conn, obj);
+        } catch (err) {
+          const left = deadline - Date.now();
+          if (!retryable || !isBusy(err) || left <= 0) throw err;
+          await pause(Math.min(wait, left));
+        }
+      }
+    }
+  };
+}
+
+/**
+ * A new connection's settings. WAL lets readers proceed during a write.
+ * synchronous = NORMAL: a commit does not wait for fsync, which with a
+ * synchronous driver would stall the event loop on every write (about 3 ms
+ * each on this machine's disk); WAL stays consistent, but a power cut (not a
+ * crash) can lose the last commits. It is also what SQLite picks when it opens
+ * an existing WAL file (a connection that switches a file to WAL stays FULL),
+ * so every start now behaves the same. Opening may wait the whole budget (it
+ * happens at start-up, before any request); afterwards one attempt blocks at
+ * most BLOCKING_WAIT_MS.
+ */
+export function prepareSqliteConnection(conn: Database, budgetMs: number): void {
+  conn.pragma(`busy_timeout = ${budgetMs}`);
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma(`busy_timeout = ${BLOCKING_WAIT_MS}`);
+}
