@@ -4,6 +4,7 @@
 // Wrong passwords count per user, sign-in's default budget, before any hashing.
 import { loadConfig } from '../../src/config';
 import { registerUser } from '../helpers/fixtures';
+import { hashesSoFar } from '../helpers/measure';
 import { SecretLog } from '../helpers/secrets';
 import { errorCode, firstError, type GqlResult, TEST_SECRET } from '../helpers/server';
 import { CONNECT, newToken, type SocialSetup, startSocialServer } from '../helpers/social';
@@ -32,12 +33,6 @@ const attempts = {
     ),
 };
 const wrong = (i: number) => `wrong-password-${i}`;
-
-/** Password hashes computed so far, from the server's own metrics. */
-async function hashesSoFar(): Promise<number> {
-  const text = await (await fetch(`${s.server.app.origin}/metrics`)).text();
-  return [...text.matchAll(/^authql_password_hashes_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
 
 function expectLimited(res: GqlResult) {
   expect(firstError(res)?.extensions?.code).toBe('RATE_LIMITED');
@@ -69,18 +64,18 @@ test('the budget is one per user, shared by all four operations', async () => {
 test('a throttled attempt costs no hashing, and an over-long password is refused without any', async () => {
   const u = await registerUser(s.server);
   for (let i = 0; i < 5; i++) await attempts.deleteMe(u, wrong(i));
-  const before = await hashesSoFar();
+  const before = await hashesSoFar(s.server);
   for (const attempt of Object.values(attempts)) expectLimited(await attempt(u, wrong(7)));
-  expect(await hashesSoFar()).toBe(before);
+  expect(await hashesSoFar(s.server)).toBe(before);
 
   const v = await registerUser(s.server);
   const long = 'x'.repeat(300);
-  const start = await hashesSoFar();
+  const start = await hashesSoFar(s.server);
   for (const [name, attempt] of Object.entries(attempts)) {
     const res = await attempt(v, long);
     expect([name, errorCode(res)]).toEqual([name, 'BAD_USER_INPUT']);
   }
-  expect(await hashesSoFar()).toBe(start);
+  expect(await hashesSoFar(s.server)).toBe(start);
 });
 
 test('the right password gives its attempt back and clears earlier failures, as sign-in does', async () => {
