@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { djangoCompatProblems, readDjangoCompat } from './config/django-compat';
 import { issuerProblems } from './config/issuer';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
@@ -119,6 +120,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       domain: r.str('JWT_COOKIE_DOMAIN'),
     },
     corsOrigins: r.list('CORS_ORIGINS'),
+    djangoCompat: readDjangoCompat(r, isProduction),
     redisUrl: r.str('REDIS_URL'),
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),
@@ -152,6 +154,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   }
   r.problems.push(...keyProblems(config.jwt), ...trustProxyProblems(config.trustProxy), ...databaseUrlProblems(config.databaseUrl));
   r.problems.push(...issuerProblems(config.jwt, isProduction));
+  r.problems.push(...djangoCompatProblems(config));
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) r.problems.push('METRICS_PORT must differ from PORT');
   r.problems.push(
     ...productionProblems(config, {

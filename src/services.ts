@@ -19,6 +19,7 @@ import { JwtService } from './sessions/jwt';
 import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
+import { AccessTokenRefresh } from './sign-in/access-refresh';
 import type { SignInHook } from './sign-in/attempt';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
@@ -74,6 +75,8 @@ export interface Services {
     registration: RegistrationSignIn;
     refresh: TokenRefresh;
     passwordChange: PasswordChangeSignIn;
+    /** djangorestframework-jwt's refresh of an access token (issue 18's REST endpoints). */
+    accessRefresh: AccessTokenRefresh;
   };
 }
 
@@ -148,6 +151,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       registration: new RegistrationSignIn(accounts, rateLimiter, pipeline, mandatory),
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
+      accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
     },
   };
 }

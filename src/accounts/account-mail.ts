@@ -36,7 +36,7 @@ export class AccountMail {
   /** Awaited: it is sent from inside the reset's own background task. */
   passwordReset(user: User & { email: string }, token: string): Promise<void> {
     const minutes = Math.round(this.links.passwordResetTimeout / 60);
-    return this.mailer.send(passwordResetEmail(user.email, user.username, link(this.links.passwordResetUrl, token), minutes));
+    return this.mailer.send(passwordResetEmail(user.email, user.username, link(this.links.passwordResetUrl, token, user.id), minutes));
   }
 
   /** The notice lists every way into the account (`methods`: `password` and provider names, looked up after the answer), so a stranger's link stands out. */

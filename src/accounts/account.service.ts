@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background';
 import type { Orm } from '../db/orm';
 import { SocialAccount, User } from '../entities';
-import { badInput } from '../errors';
+import { AppError, badInput } from '../errors';
 import type { OneTimeTokenService } from '../sessions/one-time-tokens';
 import type { ClientMeta, SessionService } from '../sessions/sessions';
 import { displayName } from '../social/providers/registry';
@@ -130,10 +130,15 @@ export class AccountService {
     });
   }
 
-  /** A new password with a mailed token (single use); ends all sessions. */
-  async resetPassword(em: SqlEntityManager, token: string, newPassword: string): Promise<void> {
+  /**
+   * A new password with a mailed token (single use); ends all sessions.
+   * `userId`: the account the link named (rest-auth's `uid`); a token of any
+   * other account is TOKEN_INVALID.
+   */
+  async resetPassword(em: SqlEntityManager, token: string, newPassword: string, opts: { userId?: number } = {}): Promise<void> {
     const { oneTimeTokens, passwords } = this.deps;
     const { row, user } = await oneTimeTokens.peek(em, token, 'password_reset');
+    if (opts.userId !== undefined && user.id !== opts.userId) throw new AppError('TOKEN_INVALID');
     checkNewPassword(user, newPassword); // before using the token up, so a typo does not burn it
     await oneTimeTokens.consume(em, row);
     user.password = await passwords.hash(newPassword);

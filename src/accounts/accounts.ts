@@ -23,6 +23,9 @@ export interface NewAccount {
   emailVerified?: boolean;
 }
 
+/** The one email syntax rule (register, profile changes, and the REST endpoints' email fields). */
+export const isValidEmail = (email: string): boolean => email.length <= 254 && EMAIL_RE.test(email);
+
 export const usernameKey = (username: string): string => username.normalize('NFKC').toLowerCase();
 export const emailKey = (email: string): string => email.trim().toLowerCase();
 
@@ -53,7 +56,7 @@ export class AccountStore {
     if (!username || [...username].length > USERNAME_MAX || !USERNAME_RE.test(username)) {
       throw badInput('username', `Usernames are 1–${USERNAME_MAX} letters, digits and @ . + - _ only.`);
     }
-    if (email != null && (email.length > 254 || !EMAIL_RE.test(email))) throw badInput('email', 'Enter a valid email address.');
+    if (email != null && !isValidEmail(email)) throw badInput('email', 'Enter a valid email address.');
     if (password != null) {
       const problem = passwordProblem(password, [username, email?.split('@')[0]]);
       if (problem) throw badInput('password', problem);

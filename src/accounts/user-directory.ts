@@ -1,6 +1,7 @@
 // Reading other users: a keyset-paginated list (WHERE id > cursor, so a deep
-// page costs what the first does), its count, and one user by id. Two rules
-// hold for every read:
+// page costs what the first does), DRF's numbered pages, its count, and one
+// user by id. Three rules hold for every read:
+// - an email address is shown to its user and to staff only (visibleEmail);
 // - email is searched only for staff viewers: anyone else could read an
 //   address one letter at a time (from the rows or from totalCount);
 // - under ACCOUNT_EMAIL_VERIFICATION=mandatory an account nobody has ever
@@ -31,6 +32,14 @@ export interface UserPage {
   search: UserSearch;
 }
 
+/** One page of numbered(): its users, the count of all of them, and which page of how many it is. */
+export interface NumberedPage {
+  users: User[];
+  count: number;
+  page: number;
+  pages: number;
+}
+
 const CURSOR_PREFIX = 'user:';
 export const encodeCursor = (id: number): string => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
 export function decodeCursor(cursor: string): number {
@@ -43,6 +52,17 @@ export function decodeCursor(cursor: string): number {
 const isStaff = (viewer: User | null) => !!(viewer?.isStaff || viewer?.isSuperuser);
 const isPending = (user: User) => !user.emailVerified && user.lastLogin == null;
 
+/**
+ * Rows as plain objects with User's prototype: a read-only page needs no
+ * managed entities (hydrating 21 cost more CPU than the query itself, see
+ * README, Performance), type-graphql turns anything that is not `instanceof
+ * User` into `new User()`, and the entity constructor runs MikroORM's
+ * per-property setters.
+ */
+async function plainUsers(qb: QueryBuilder<User>): Promise<User[]> {
+  return ((await qb.execute('all', true)) as object[]).map((row) => Object.setPrototypeOf(row, User.prototype) as User);
+}
+
 export class UserDirectory {
   constructor(private readonly emailVerification: 'none' | 'optional' | 'mandatory') {}
 
@@ -53,20 +73,41 @@ export class UserDirectory {
     const afterId = args.after ? decodeCursor(args.after) : 0;
     const search: UserSearch = { text: args.search ?? null, emails: isStaff(viewer) };
     const qb = em.createQueryBuilder(User);
-    // Every column but hidden and lazy ones (never the password hash). Rows come
-    // back as plain objects (MikroORM maps names and types): a read-only page
-    // needs no managed entities, and hydrating 21 of them cost more CPU than
-    // the query itself (see README, Performance).
+    // Every column but hidden and lazy ones (never the password hash), as plain rows (plainUsers).
     qb.select([...loadedColumns(em.getMetadata().get(User.name)).properties])
       .where({ id: { $gt: afterId } })
       .orderBy({ id: 'asc' })
       .limit(first + 1);
     this.restrict(qb, search, viewer);
-    // type-graphql turns anything that is not `instanceof User` into `new User()`,
-    // and the entity constructor runs MikroORM's per-property setters: giving
-    // the plain rows User's prototype skips ~20 of those per page.
-    const rows = ((await qb.execute('all', true)) as object[]).map((row) => Object.setPrototypeOf(row, User.prototype) as User);
+    const rows = await plainUsers(qb);
     return { users: rows.slice(0, first), hasNextPage: rows.length > first, hasPreviousPage: afterId > 0, search };
+  }
+
+  /**
+   * DRF's PageNumberPagination over the same rows and rules as page() (no
+   * search): page `number` of `size` users by id, or the last one; null for a
+   * page that does not exist. An OFFSET, as Django's paginator does, so a deep
+   * page costs more than the keyset pages above.
+   */
+  async numbered(em: SqlEntityManager, viewer: User, number: number | 'last', size: number): Promise<NumberedPage | null> {
+    const search: UserSearch = { text: null, emails: isStaff(viewer) };
+    const count = await this.count(em, viewer, search);
+    const pages = Math.max(1, Math.ceil(count / size));
+    const page = number === 'last' ? pages : number;
+    if (!Number.isSafeInteger(page) || page < 1 || page > pages) return null;
+    const qb = em.createQueryBuilder(User);
+    qb.select([...loadedColumns(em.getMetadata().get(User.name)).properties])
+      .orderBy({ id: 'asc' })
+      .limit(size)
+      .offset((page - 1) * size);
+    this.restrict(qb, search, viewer);
+    return { users: await plainUsers(qb), count, page, pages };
+  }
+
+  /** The one email rule: the user themself and staff see the address; everyone else null. */
+  visibleEmail(viewer: User | null, user: User): string | null {
+    if (!viewer) return null;
+    return viewer.id === user.id || isStaff(viewer) ? (user.email ?? null) : null;
   }
 
   /** Users matching the page's search (all users without one), as the viewer may see them. */

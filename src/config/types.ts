@@ -115,6 +115,14 @@ export interface Config {
   };
   /** Browser origins allowed to call with credentials (CORS allow-list). */
   readonly corsOrigins: readonly string[];
+  /** The REST endpoints of djangorestframework-jwt, rest-auth and DRF's users list (http/django-compat/). */
+  readonly djangoCompat: {
+    readonly enabled: boolean;
+    /** Prepended to every compat path: '' or like `/api`. */
+    readonly prefix: string;
+    /** authql's public URL for links in answers; unset: built from the Host header (refused in production). */
+    readonly publicUrl?: string;
+  };
   readonly social: {
     /**
      * Every provider endpoint its descriptor declares (social/providers/*.ts),

@@ -9,8 +9,14 @@ import { sendError } from './graphql-handler';
 
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 
+/** Another endpoint's methods, and its own way of answering a refused origin (the REST endpoints' error shape). */
+export interface CorsOptions {
+  methods?: string;
+  refuse?: (res: ServerResponse) => void;
+}
+
 /** Returns true when the request has been fully answered (preflight or refusal). */
-export function applyCors(config: Config, req: IncomingMessage, res: ServerResponse): boolean {
+export function applyCors(config: Config, req: IncomingMessage, res: ServerResponse, opts: CorsOptions = {}): boolean {
   const origin = req.headers.origin;
   if (!origin) return false;
   const allowed = config.corsOrigins.includes(origin) || isSameOrigin(config, req, origin);
@@ -21,7 +27,7 @@ export function applyCors(config: Config, req: IncomingMessage, res: ServerRespo
   }
   if (req.method === 'OPTIONS') {
     if (allowed) {
-      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      res.setHeader('access-control-allow-methods', opts.methods ?? 'GET, POST, OPTIONS');
       res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
       res.setHeader('access-control-max-age', '600');
     }
@@ -29,7 +35,8 @@ export function applyCors(config: Config, req: IncomingMessage, res: ServerRespo
     return true;
   }
   if (!allowed && config.cookie.enabled) {
-    sendError(res, 403, 'FORBIDDEN', 'Origin not allowed.');
+    if (opts.refuse) opts.refuse(res);
+    else sendError(res, 403, 'FORBIDDEN', 'Origin not allowed.');
     return true;
   }
   return false;

@@ -27,7 +27,7 @@ export function readCredentials(req: IncomingMessage, config: TransportConfig): 
   const header = req.headers.authorization;
   if (header === undefined) return { accessToken: cookies[config.cookie.accessName] || undefined, refreshToken };
   if (header === '') return { refreshToken };
-  const prefixes = [config.jwt.authHeaderPrefix, 'JWT', 'Bearer'].filter((p, i, all) => all.findIndex((q) => q.toLowerCase() === p.toLowerCase()) === i);
+  const prefixes = acceptedPrefixes(config.jwt.authHeaderPrefix);
   const m = /^(\S+) +(\S+)$/.exec(header.trim());
   if (!m || !prefixes.some((p) => p.toLowerCase() === m[1].toLowerCase())) {
     // `Token …` (DRF's TokenAuthentication) or a bare token: say what works instead of a bare TOKEN_INVALID.
@@ -35,6 +35,10 @@ export function readCredentials(req: IncomingMessage, config: TransportConfig): 
   }
   return { accessToken: m[2], refreshToken };
 }
+
+/** The Authorization prefixes taken: the configured one, JWT and Bearer, each once (compared ignoring case). */
+export const acceptedPrefixes = (configured: string): string[] =>
+  [configured, 'JWT', 'Bearer'].filter((p, i, all) => all.findIndex((q) => q.toLowerCase() === p.toLowerCase()) === i);
 
 /** The Set-Cookie values for a response's credential changes; none outside cookie mode. */
 export function credentialCookies(changes: readonly CredentialChange[], config: TransportConfig): string[] {

@@ -11,6 +11,7 @@ import { createContext } from '../graphql/context';
 import type { Services } from '../services';
 import { applyCors } from './cors';
 import { credentialCookies, readCredentials } from './credentials';
+import { type CompatState, createDjangoCompat } from './django-compat';
 import { createGraphiqlRoute, GRAPHIQL_PATH, opensInBrowser } from './graphiql';
 import { BodyTooLargeError, handleGraphQL, sendError } from './graphql-handler';
 import { handleOpsRoute } from './ops-routes';
@@ -26,10 +27,13 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
   const guard = createQueryGuard(config.graphql, schema);
   const graphiql = config.graphql.graphiql ? createGraphiqlRoute() : null;
   const notFound = `No such path; GraphQL is at ${GRAPHQL_PATH}${graphiql ? ` and the playground at ${GRAPHIQL_PATH}` : ''}.`;
+  // DJANGO_COMPAT=true: the REST endpoints of djangorestframework-jwt, rest-auth and DRF (null when off).
+  const djangoCompat = createDjangoCompat(services);
 
-  const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: { ctx?: Context }): Promise<void> => {
+  const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: CompatState): Promise<void> => {
     if (await handleOpsRoute(services, path, req, res)) return;
     if (graphiql?.(path, req, res)) return;
+    if (djangoCompat && path !== GRAPHQL_PATH && (await djangoCompat(req, res, path, state))) return;
     if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', notFound);
     // A person opening the endpoint in a browser wants the playground (a query string opens in its editor).
     if (graphiql && opensInBrowser(req)) {
@@ -56,10 +60,10 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
     const reqId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', reqId);
     const path = (req.url ?? '/').split('?')[0];
-    const state: { ctx?: Context } = {};
+    const state: CompatState = {};
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const operation = path === GRAPHQL_PATH ? (state.ctx?.request.operation ?? 'invalid') : path;
+      const operation = path === GRAPHQL_PATH ? (state.ctx?.request.operation ?? 'invalid') : (state.operation ?? path);
       metrics.requests.inc({ operation, status: String(res.statusCode) });
       metrics.requestDuration.observe({ operation }, seconds);
       logger.info(

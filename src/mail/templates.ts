@@ -12,7 +12,14 @@ function message(to: string, subject: string, lines: string[], link?: { url: str
   return { to, subject, text, html };
 }
 
-export const link = (template: string, token: string) => template.replace('{token}', encodeURIComponent(token));
+/**
+ * A mailed link from its template: `{token}` becomes the URL-encoded token and
+ * `{uid}`, where a template has it, the user's id as Django's reset links
+ * carry it (unpadded base64url of the decimal id: `MQ` for 1), for apps that
+ * post rest-auth's `uid` and `token`.
+ */
+export const link = (template: string, token: string, userId?: number) =>
+  template.replace('{token}', encodeURIComponent(token)).replace('{uid}', userId === undefined ? '' : Buffer.from(String(userId)).toString('base64url'));
 
 export const verificationEmail = (to: string, username: string, url: string, hours: number) =>
   message(

@@ -13,7 +13,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config';
 import { RefreshToken, Session, type User } from '../entities';
 import { AppError, type ErrorReason, withReason } from '../errors';
-import type { AccessClaims, JwtService } from './jwt';
+import { type AccessClaims, type JwtService, nowSeconds } from './jwt';
 import { formatToken, hashSecret, newOpaqueToken, newTokenId, type OpaqueToken, parseToken, secretMatches, successorOf } from './opaque-token';
 
 export interface ClientMeta {
@@ -37,6 +37,21 @@ type RotateOutcome =
   | { kind: 'reused' }
   | { kind: 'fail'; code: 'TOKEN_INVALID'; reason?: ErrorReason<'TOKEN_INVALID'> }
   | { kind: 'fail'; code: 'TOKEN_EXPIRED'; reason?: undefined };
+
+/**
+ * Why a session refused to extend an access token (reissue): refreshing is
+ * off, or the session's refresh window (orig_iat + JWT_REFRESH_EXPIRATION_DELTA)
+ * is over. A class of its own so an edge can say which, as
+ * djangorestframework-jwt did ("Refresh has expired.").
+ */
+export class ReissueRefused extends AppError {
+  constructor(readonly why: 'disabled' | 'window_over') {
+    super(
+      why === 'disabled' ? 'TOKEN_INVALID' : 'TOKEN_EXPIRED',
+      why === 'disabled' ? 'Refreshing tokens is disabled.' : 'The session has ended: sign in again.',
+    );
+  }
+}
 
 const MAX_USER_AGENT = 512;
 /** The longest token (access or refresh) worth looking up; longer ones are TOKEN_INVALID at once. */
@@ -125,6 +140,26 @@ export class SessionService {
     }
     await tx.nativeUpdate(Session, { id: session.id, revokedAt: null }, { revokedAt: now });
     return { kind: 'reused' };
+  }
+
+  /**
+   * A new access token in the session of an access token the caller has
+   * already checked (sessions/access.ts verifyAccessToken): the same session
+   * and orig_iat, a new exp, no refresh token and no rotation. This is
+   * djangorestframework-jwt's refresh; it starts no session, so the session's
+   * end and its token-version and revocation rules still hold.
+   */
+  async reissue(em: EntityManager, claims: AccessClaims): Promise<IssuedSession> {
+    if (!this.cfg.allowRefresh) throw new ReissueRefused('disabled');
+    const session = await em.findOne(Session, { id: claims.sid, user: Number(claims.sub) }, { populate: ['user'] });
+    if (!session) throw new AppError('TOKEN_INVALID');
+    const problem = sessionProblem(session);
+    const ended = problem?.kind === 'fail' && problem.code === 'TOKEN_EXPIRED';
+    if (ended || nowSeconds() > claims.orig_iat + this.cfg.refreshExpirationDelta) throw new ReissueRefused('window_over');
+    if (problem?.kind === 'fail') throw problem.reason ? withReason('TOKEN_INVALID', problem.reason) : new AppError(problem.code);
+    session.lastUsedAt = new Date();
+    await em.flush();
+    return this.issue(session, session.user, null);
   }
 
   /**

@@ -39,9 +39,7 @@ export class UserResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Visible to the user themself and to staff; null for everyone else.' })
   async email(@Root() user: User, @Ctx() ctx: Context): Promise<string | null> {
-    const viewer = await ctx.viewer();
-    if (!viewer) return null;
-    return viewer.id === user.id || viewer.isStaff || viewer.isSuperuser ? (user.email ?? null) : null;
+    return ctx.services.users.visibleEmail(await ctx.viewer(), user);
   }
 }
 
