@@ -9,11 +9,11 @@ import type { SocialProvider } from '../social/providers/provider-id';
 import type { RuleName, Ticket } from '../throttle/rate-limiter';
 
 /**
- * How the first factor was proven. Issue 13 adds 'code', 'passkey' and
- * 'second_factor', and derives the session's RFC 8176 `amr` from it
- * (password, register, password_change → pwd; social → fed).
+ * How the first factor was proven. The session's RFC 8176 `amr` is derived
+ * from it (password, register, password_change → pwd; social → fed; code →
+ * otp) unless the attempt says `amr` itself (a passkey: hwk/swk + mfa).
  */
-export type SignInMethod = 'password' | 'register' | 'password_change' | `social:${SocialProvider}`;
+export type SignInMethod = 'password' | 'register' | 'password_change' | 'code' | 'passkey' | `social:${SocialProvider}`;
 
 export interface SignInAttempt {
   method: SignInMethod;
@@ -26,6 +26,12 @@ export interface SignInAttempt {
   tickets?: Ticket[];
   /** The per-account failure counter a proven first factor clears (as allauth does). */
   clears?: readonly [RuleName, string];
+  /**
+   * The RFC 8176 `amr` values this way in proved, when the method alone does
+   * not say (a passkey sign-in: ['hwk' | 'swk', 'mfa']). An attempt whose amr
+   * holds 'mfa' already satisfies the second-factor gate.
+   */
+  amr?: readonly string[];
   /** Fields for the log line (provider, isNewUser): never a secret. */
   detail?: Readonly<Record<string, string | number | boolean>>;
 }

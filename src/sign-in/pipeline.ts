@@ -23,6 +23,7 @@ interface MethodRecord {
 
 function recordOf(method: SignInAttempt['method']): MethodRecord {
   if (method === 'password') return { event: 'login', message: 'sign-in', lastLogin: true };
+  if (method === 'code' || method === 'passkey') return { event: 'login', message: `${method} sign-in`, lastLogin: true };
   if (method.startsWith('social:')) return { event: 'social_login', message: 'social sign-in', lastLogin: true };
   return { event: null, message: '', lastLogin: false };
 }
