@@ -1,0 +1,74 @@
+// Email sign-in codes, the way in: requestSignInCode mails a code to an
+// active account (after the answer, so neither the answer nor its timing says
+// whether the address has one), signInWithCode proves it and hands the user to
+// the pipeline with method 'code' (amr otp). Requests are limited per client
+// IP and per address; tries per client IP (the password's per-IP budget: one
+// client guessing is one client), per address typed, and per code (5).
+import type { EntityManager } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import { emailKey } from '../accounts/accounts';
+import type { BackgroundTasks } from '../background';
+import type { Orm } from '../db/orm';
+import { User } from '../entities';
+import { AppError } from '../errors';
+import type { Mailer } from '../mail/mailer';
+import { signInCodeEmail } from '../mail/sign-in-code';
+import type { ClientMeta, IssuedSession } from '../sessions/sessions';
+import { throttleSubject } from '../throttle/client-subject';
+import type { RateLimiter } from '../throttle/rate-limiter';
+import type { SignInAttempt } from './attempt';
+import type { SignInPipeline } from './pipeline';
+import type { SignInCodes } from './sign-in-codes';
+
+export interface CodeSignInDeps {
+  codes: SignInCodes;
+  rateLimiter: RateLimiter;
+  pipeline: SignInPipeline;
+  mailer: Mailer;
+  background: BackgroundTasks;
+  orm: Orm;
+  logger: Logger;
+}
+
+const WRONG_CODE = 'The code is wrong, used or expired: request a new one.';
+
+export class CodeSignIn {
+  constructor(private readonly deps: CodeSignInDeps) {}
+
+  /** Counts the request, then looks the address up and mails a code after the answer. */
+  async request(email: string, client: ClientMeta): Promise<void> {
+    if (email.length > 254) return;
+    const { rateLimiter, background, orm, codes, mailer, logger } = this.deps;
+    await rateLimiter.consume(['signInCodeIp', throttleSubject(client.ip)], ['signInCodeEmail', emailKey(email)]);
+    background.run('sign-in-code', async () => {
+      const em = orm.em.fork();
+      const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true });
+      if (!user?.email) return;
+      const code = await codes.issue(em, user);
+      await mailer.send(signInCodeEmail(user.email, user.username, code, codes.lifetime));
+      logger.info({ event: 'sign_in_code_sent', userId: user.id }, 'sign-in code mailed');
+    });
+  }
+
+  /** A session for the address's account when `code` is its live code; INVALID_CREDENTIALS for anything else, alike. */
+  async signIn(em: EntityManager, email: string, code: string, client: ClientMeta): Promise<IssuedSession> {
+    if (email.length > 254 || code.length > 32) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
+    const address = emailKey(email);
+    const tickets = await this.deps.rateLimiter.consume(['loginIp', throttleSubject(client.ip)], ['signInCodeTries', address]);
+    const attempt: SignInAttempt = { method: 'code', client, tickets, clears: ['signInCodeTries', address] };
+    try {
+      const user = await em.findOne(User, { emailKey: address });
+      if (!user?.isActive || !(await this.deps.codes.redeem(em, user, code))) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
+      // The code was mailed to this very address (its hash is bound to it), so
+      // the address is proven whatever the pipeline says next (a second factor).
+      if (!user.emailVerified) {
+        user.emailVerified = true;
+        await em.flush();
+      }
+      return await this.deps.pipeline.complete(em, user, attempt);
+    } catch (err) {
+      await this.deps.pipeline.recordFailure(attempt, err);
+      throw err;
+    }
+  }
+}
