@@ -14,6 +14,7 @@ const REQUEST = 'mutation($e: String!) { requestSignInCode(email: $e) }';
 const SIGN_IN = `mutation($e: String!, $c: String!) { signInWithCode(email: $e, code: $c) { ${AUTH_FIELDS} } }`;
 const ME = '{ me { id emailVerified lastLogin } }';
 const SUBJECT = 'Your sign-in code';
+const UPDATE_ME = 'mutation($i: UpdateMeInput!) { updateMe(input: $i) { email } }';
 
 const GENEROUS = {
   RATE_LIMIT_SIGN_IN_CODE_EMAIL: '10000/60',
@@ -131,17 +132,17 @@ describe('a mailed code', () => {
     expect(answers.filter((a) => !a.errors)).toHaveLength(1);
   });
 
-  test('is bound to the address: after an email change it works for neither address', async () => {
+  test('is bound to the address: after an email change it works for neither address, nor after a change back', async () => {
     const u = await registerUser(server);
     const code = await requestCode(server, u.email);
     const moved = `moved-${u.user.username}@example.test`;
-    const change = await server.gql(
-      'mutation($i: UpdateMeInput!) { updateMe(input: $i) { email } }',
-      { i: { email: moved, password: u.password } },
-      { token: u.token },
-    );
+    const change = await server.gql(UPDATE_ME, { i: { email: moved, password: u.password } }, { token: u.token });
     expect(change.errors).toBeUndefined();
     expectRefused(await signIn(server, moved, code));
+    expectRefused(await signIn(server, u.email, code));
+    // Nor when the address changes back: the change deleted the code.
+    const back = await server.gql(UPDATE_ME, { i: { email: u.email, password: u.password } }, { token: u.token });
+    expect(back.errors).toBeUndefined();
     expectRefused(await signIn(server, u.email, code));
   });
 
