@@ -158,7 +158,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
-      code: new CodeSignIn({ codes, rateLimiter, pipeline, mailer, background, orm, logger }),
+      code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger }),
     },
   };
 }

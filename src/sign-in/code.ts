@@ -7,13 +7,15 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { emailKey } from '../accounts/accounts';
+import { PasswordHasher } from '../accounts/passwords';
 import type { BackgroundTasks } from '../background';
 import type { Orm } from '../db/orm';
-import { User } from '../entities';
+import { SocialAccount, User } from '../entities';
 import { AppError } from '../errors';
-import type { Mailer } from '../mail/mailer';
-import { signInCodeEmail } from '../mail/sign-in-code';
-import type { ClientMeta, IssuedSession } from '../sessions/sessions';
+import { type Mailer, sendInBackground } from '../mail/mailer';
+import { addressClaimedEmail, signInCodeEmail } from '../mail/sign-in-code';
+import type { ClientMeta, IssuedSession, SessionService } from '../sessions/sessions';
+import { displayName } from '../social/providers/registry';
 import { throttleSubject } from '../throttle/client-subject';
 import type { RateLimiter } from '../throttle/rate-limiter';
 import type { SignInAttempt } from './attempt';
@@ -24,6 +26,7 @@ export interface CodeSignInDeps {
   codes: SignInCodes;
   rateLimiter: RateLimiter;
   pipeline: SignInPipeline;
+  sessions: SessionService;
   mailer: Mailer;
   background: BackgroundTasks;
   orm: Orm;
@@ -57,18 +60,39 @@ export class CodeSignIn {
     const tickets = await this.deps.rateLimiter.consume(['loginIp', throttleSubject(client.ip)], ['signInCodeTries', address]);
     const attempt: SignInAttempt = { method: 'code', client, tickets, clears: ['signInCodeTries', address] };
     try {
-      const user = await em.findOne(User, { emailKey: address });
+      const user = await em.findOne(User, { emailKey: address }, { populate: ['password'] });
       if (!user?.isActive || !(await this.deps.codes.redeem(em, user, code))) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
       // The code was mailed to this very address (its hash is bound to it), so
       // the address is proven whatever the pipeline says next (a second factor).
-      if (!user.emailVerified) {
-        user.emailVerified = true;
-        await em.flush();
-      }
+      if (!user.emailVerified) await this.claimAddress(em, user);
       return await this.deps.pipeline.complete(em, user, attempt);
     } catch (err) {
       await this.deps.pipeline.recordFailure(attempt, err);
       throw err;
     }
+  }
+
+  /**
+   * The code is the first proof that the address is the account's. Whoever
+   * registered it first need not be its owner (account pre-hijacking: a
+   * stranger signs up with your address and a password of theirs, or links a
+   * provider account, and waits for you to confirm it), so every way in set up
+   * before is removed and every session ends; the owner is told what went.
+   */
+  private async claimAddress(em: EntityManager, user: User & { email?: string | null }): Promise<void> {
+    const removed: string[] = [];
+    if (PasswordHasher.isUsable(user.password)) {
+      user.password = PasswordHasher.unusable(); // the token-version bump ends every earlier token
+      removed.push('the password');
+    }
+    const links = await em.find(SocialAccount, { user: user.id }, { fields: ['provider'] });
+    if (links.length > 0) {
+      await em.nativeDelete(SocialAccount, { user: user.id });
+      removed.push(...new Set(links.map((l) => `the connected ${displayName(l.provider)} account`)));
+    }
+    user.emailVerified = true;
+    await em.flush();
+    await this.deps.sessions.revokeAll(em, user.id);
+    if (removed.length > 0 && user.email) sendInBackground(this.deps.mailer, this.deps.logger, addressClaimedEmail(user.email, user.username, removed));
   }
 }

@@ -3,10 +3,10 @@
 // bound to the address it was mailed to, mailed only to an active account
 // (the answer is true either way), throttled per address and per IP; a code
 // sign-in goes through the pipeline and marks the email verified.
-import { SignInCode, User } from '../../src/entities';
+import { SignInCode, SocialAccount, SocialProvider, User } from '../../src/entities';
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { useMailServers } from '../helpers/mail-servers';
-import { AUTH_FIELDS, LOGIN } from '../helpers/operations';
+import { AUTH_FIELDS, LOGIN, REFRESH } from '../helpers/operations';
 import { errorCode, firstError, type GqlResult, type TestServer } from '../helpers/server';
 import type { CapturedMail } from '../helpers/smtp';
 
@@ -14,6 +14,7 @@ const REQUEST = 'mutation($e: String!) { requestSignInCode(email: $e) }';
 const SIGN_IN = `mutation($e: String!, $c: String!) { signInWithCode(email: $e, code: $c) { ${AUTH_FIELDS} } }`;
 const ME = '{ me { id emailVerified lastLogin } }';
 const SUBJECT = 'Your sign-in code';
+const REGISTER_PENDING = 'mutation($input: RegisterInput!) { register(input: $input) { emailVerificationRequired } }';
 const UPDATE_ME = 'mutation($i: UpdateMeInput!) { updateMe(input: $i) { email } }';
 
 const GENEROUS = {
@@ -146,16 +147,50 @@ describe('a mailed code', () => {
     expectRefused(await signIn(server, u.email, code));
   });
 
-  test('under mandatory verification a code signs in an unverified account and verifies it', async () => {
+  test('under mandatory verification a code signs in an unconfirmed account and confirms it', async () => {
     const s = await mail.start({ ACCOUNT_EMAIL_VERIFICATION: 'mandatory' });
     const email = `mandatory${Date.now().toString(36)}@example.test`;
-    await s.gql('mutation($input: RegisterInput!) { register(input: $input) { emailVerificationRequired } }', {
-      input: { username: email.split('@')[0], email, password: GOOD_PASSWORD },
-    });
+    await s.gql(REGISTER_PENDING, { input: { username: email.split('@')[0], email, password: GOOD_PASSWORD } });
     expect(errorCode(await s.gql(LOGIN, { username: email, password: GOOD_PASSWORD }))).toBe('EMAIL_NOT_VERIFIED');
-    const code = await requestCode(s, email);
-    expect((await signIn(s, email, code)).errors).toBeUndefined();
-    expect((await s.gql(LOGIN, { username: email, password: GOOD_PASSWORD })).errors).toBeUndefined();
+    const res = await signIn(s, email, await requestCode(s, email));
+    expect(res.errors).toBeUndefined();
+    expect((await s.gql(ME, {}, { token: res.data.signInWithCode.token })).data.me.emailVerified).toBe(true);
+  });
+});
+
+describe('a code that first proves the address (account pre-hijacking)', () => {
+  test('mandatory: a stranger who registered the address first cannot sign in with their password once the owner confirms it', async () => {
+    const s = await mail.start({ ACCOUNT_EMAIL_VERIFICATION: 'mandatory' });
+    const email = `prehijack${Date.now().toString(36)}@example.test`;
+    await s.gql(REGISTER_PENDING, { input: { username: `stranger${Date.now().toString(36)}`, email, password: GOOD_PASSWORD } });
+    expect((await signIn(s, email, await requestCode(s, email))).errors).toBeUndefined();
+    expect(errorCode(await s.gql(LOGIN, { username: email, password: GOOD_PASSWORD }))).toBe('INVALID_CREDENTIALS');
+    const notice = await mail.smtp.waitFor((m) => m.to === email && m.subject === 'Your email address is confirmed');
+    expect(notice.text).toContain('the password was removed');
+  });
+
+  test('optional: the stranger’s sessions end, and their password and provider links go', async () => {
+    const stranger = await registerUser(server);
+    // The stranger links a provider account of theirs (set up in the database; linking itself is tested elsewhere).
+    const em = server.app.orm.em.fork();
+    await em.persist(em.create(SocialAccount, { provider: SocialProvider.KAKAO, uid: `k-${stranger.user.username}`, user: Number(stranger.user.id) })).flush();
+    const res = await signIn(server, stranger.email, await requestCode(server, stranger.email));
+    expect(res.errors).toBeUndefined();
+    expect((await server.gql(ME, {}, { token: stranger.token })).data.me).toBeNull();
+    expect(errorCode(await server.gql(REFRESH, { refreshToken: stranger.refreshToken }))).toBe('TOKEN_INVALID');
+    expect(errorCode(await server.gql(LOGIN, { username: stranger.user.username, password: stranger.password }))).toBe('INVALID_CREDENTIALS');
+    const owner = await server.gql('{ me { emailVerified socialAccounts { provider } } }', {}, { token: res.data.signInWithCode.token });
+    expect(owner.data.me).toEqual({ emailVerified: true, socialAccounts: [] });
+    const notice = await mail.smtp.waitFor((m) => m.to === stranger.email && m.subject === 'Your email address is confirmed');
+    expect(notice.text).toContain('the password and the connected Kakao account were removed');
+  });
+
+  test('an address already confirmed keeps its password and sessions', async () => {
+    const u = await registerUser(server);
+    await server.app.orm.em.fork().nativeUpdate(User, { id: Number(u.user.id) }, { emailVerified: true });
+    expect((await signIn(server, u.email, await requestCode(server, u.email))).errors).toBeUndefined();
+    expect((await server.gql(ME, {}, { token: u.token })).errors).toBeUndefined();
+    expect((await server.gql(LOGIN, { username: u.user.username, password: u.password })).errors).toBeUndefined();
   });
 });
 
