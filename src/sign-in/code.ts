@@ -46,8 +46,8 @@ export class CodeSignIn {
     background.run('sign-in-code', async () => {
       const em = orm.em.fork();
       const user = await em.findOne(User, { emailKey: emailKey(email), isActive: true });
-      if (!user?.email) return;
-      const code = await codes.issue(em, user);
+      if (!user?.email || !user.emailKey) return;
+      const code = await codes.issue(em, user as User & { emailKey: string });
       await mailer.send(signInCodeEmail(user.email, user.username, code, codes.lifetime));
       logger.info({ event: 'sign_in_code_sent', userId: user.id }, 'sign-in code mailed');
     });
@@ -60,8 +60,9 @@ export class CodeSignIn {
     const tickets = await this.deps.rateLimiter.consume(['loginIp', throttleSubject(client.ip)], ['signInCodeTries', address]);
     const attempt: SignInAttempt = { method: 'code', client, tickets, clears: ['signInCodeTries', address] };
     try {
-      const user = await em.findOne(User, { emailKey: address }, { populate: ['password'] });
-      if (!user?.isActive || !(await this.deps.codes.redeem(em, user, code))) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
+      const userId = await this.deps.codes.redeem(em, address, code);
+      const user = userId === null ? null : await em.findOne(User, { id: userId, isActive: true }, { populate: ['password'] });
+      if (!user) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
       // The code was mailed to this very address (its hash is bound to it), so
       // the address is proven whatever the pipeline says next (a second factor).
       if (!user.emailVerified) await this.claimAddress(em, user);

@@ -8,7 +8,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { type EntityManager, raw } from '@mikro-orm/core';
 import { SignInCode, type User } from '../entities';
 
-/** Wrong tries a code survives; the next try fails whatever it says. */
+/** Tries a code allows: after this many wrong ones it is dead, and even the right code fails. */
 export const MAX_CODE_TRIES = 5;
 const DIGITS = 6;
 
@@ -19,32 +19,36 @@ export class SignInCodes {
     readonly lifetime: number,
   ) {}
 
-  private hash(user: User, code: string): string {
-    return createHmac('sha256', this.key)
-      .update(`${user.id}\0${user.emailKey ?? ''}\0${code}`)
-      .digest('hex');
+  /** Over the user, the address (its lower-cased key) and the code: a code is worth nothing for another account or address. */
+  private hash(userId: number, address: string, code: string): string {
+    return createHmac('sha256', this.key).update(`${userId}\0${address}\0${code}`).digest('hex');
   }
 
   /** A fresh code for the user's current address; any earlier one stops working. */
-  async issue(em: EntityManager, user: User): Promise<string> {
+  async issue(em: EntityManager, user: User & { emailKey: string }): Promise<string> {
     const code = String(randomInt(0, 10 ** DIGITS)).padStart(DIGITS, '0');
-    const row = { user, codeHash: this.hash(user, code), failedAttempts: 0, createdAt: new Date(), expiresAt: new Date(Date.now() + this.lifetime * 1000) };
-    await em.upsert(SignInCode, row);
+    const expiresAt = new Date(Date.now() + this.lifetime * 1000);
+    await em.upsert(SignInCode, { user, codeHash: this.hash(user.id, user.emailKey, code), failedAttempts: 0, createdAt: new Date(), expiresAt });
     return code;
   }
 
-  /** True once for the live code of `user`; a wrong code uses up one of its tries. */
-  async redeem(em: EntityManager, user: User, typed: string): Promise<boolean> {
-    const now = new Date();
-    const row = await em.findOne(SignInCode, { user: user.id }, { disableIdentityMap: true });
-    if (!row) return false;
+  /**
+   * The id of the user whose live code for `address` was typed, once; null
+   * otherwise, and a wrong code uses up one of its tries. One query finds the
+   * code by the address, so an unknown address and an account without a code
+   * cost the same.
+   */
+  async redeem(em: EntityManager, address: string, typed: string): Promise<number | null> {
+    const row = await em.findOne(SignInCode, { user: { emailKey: address } }, { disableIdentityMap: true });
+    if (!row) return null;
+    const userId = row.user.id;
     // The try is counted first, on this very code (a replacement in between is another row).
-    const live = { user: user.id, codeHash: row.codeHash, failedAttempts: { $lt: MAX_CODE_TRIES }, expiresAt: { $gt: now } };
+    const live = { user: userId, codeHash: row.codeHash, failedAttempts: { $lt: MAX_CODE_TRIES }, expiresAt: { $gt: new Date() } };
     const charged = await em.nativeUpdate(SignInCode, live, { failedAttempts: raw('failed_attempts + 1') });
-    if (charged !== 1) return false;
+    if (charged !== 1) return null;
     const code = typed.replace(/\s+/g, '');
-    if (!/^\d+$/.test(code) || !same(this.hash(user, code), row.codeHash)) return false;
-    return (await em.nativeDelete(SignInCode, { user: user.id, codeHash: row.codeHash })) === 1;
+    if (!/^\d+$/.test(code) || !same(this.hash(userId, address, code), row.codeHash)) return null;
+    return (await em.nativeDelete(SignInCode, { user: userId, codeHash: row.codeHash })) === 1 ? userId : null;
   }
 }
 
