@@ -80,20 +80,18 @@ export class CodeSignIn {
    * provider account, and waits for you to confirm it), so every way in set up
    * before is removed and every session ends; the owner is told what went.
    */
-  private async claimAddress(em: EntityManager, user: User & { email?: string | null }): Promise<void> {
-    const removed: string[] = [];
-    if (PasswordHasher.isUsable(user.password)) {
-      user.password = PasswordHasher.unusable(); // the token-version bump ends every earlier token
-      removed.push('the password');
-    }
+  private async claimAddress(em: EntityManager, user: User): Promise<void> {
+    const hadPassword = PasswordHasher.isUsable(user.password);
     const links = await em.find(SocialAccount, { user: user.id }, { fields: ['provider'] });
-    if (links.length > 0) {
-      await em.nativeDelete(SocialAccount, { user: user.id });
-      removed.push(...new Set(links.map((l) => `the connected ${displayName(l.provider)} account`)));
-    }
+    if (links.length > 0) await em.nativeDelete(SocialAccount, { user: user.id });
+    await this.deps.sessions.revokeAll(em, user.id);
+    // The token-version bump of a password change ends every earlier access token too.
+    if (hadPassword) user.password = PasswordHasher.unusable();
+    const removed = [...(hadPassword ? ['the password'] : []), ...new Set(links.map((l) => `the connected ${displayName(l.provider)} account`))];
+    // Written last: should anything above fail, the next code sign-in claims the address again.
     user.emailVerified = true;
     await em.flush();
-    await this.deps.sessions.revokeAll(em, user.id);
+    this.deps.logger.info({ event: 'address_claimed', userId: user.id, removed: removed.length }, 'a sign-in code first proved the address');
     if (removed.length > 0 && user.email) sendInBackground(this.deps.mailer, this.deps.logger, addressClaimedEmail(user.email, user.username, removed));
   }
 }
