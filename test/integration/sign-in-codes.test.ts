@@ -109,6 +109,8 @@ describe('a mailed code', () => {
     const code = await requestCode(server, u.email);
     for (let i = 1; i <= 5; i++) expectRefused(await signIn(server, u.email, wrong(code, i)));
     expectRefused(await signIn(server, u.email, code));
+    // The pipeline records failures of this way in as it does a password's.
+    expect(server.logs.join('')).toContain('code sign-in failed');
   });
 
   test('survives 4 wrong tries', async () => {
