@@ -11,6 +11,7 @@ import { StaffAccounts } from './accounts/staff-accounts';
 import { UserDirectory } from './accounts/user-directory';
 import { BackgroundTasks } from './background';
 import type { Config } from './config';
+import { deriveKey } from './crypto/derive-key';
 import type { Orm } from './db/orm';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -21,11 +22,13 @@ import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
 import type { SignInHook } from './sign-in/attempt';
+import { CodeSignIn } from './sign-in/code';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
 import { TokenRefresh } from './sign-in/refresh';
 import { RegistrationSignIn } from './sign-in/registration';
+import { SignInCodes } from './sign-in/sign-in-codes';
 import { SocialSignIn } from './sign-in/social';
 import { SocialLinking } from './social/linking';
 import { ProviderHttp } from './social/providers/http';
@@ -77,6 +80,8 @@ export interface Services {
     passwordChange: PasswordChangeSignIn;
     /** djangorestframework-jwt's refresh of an access token (issue 18's REST endpoints). */
     accessRefresh: AccessTokenRefresh;
+    /** Email sign-in codes (requestSignInCode, signInWithCode). */
+    code: CodeSignIn;
   };
 }
 
@@ -119,6 +124,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
   const mandatory = config.account.emailVerification === 'mandatory';
+  const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
   return {
     config,
     orm,
@@ -152,6 +158,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
+      code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger }),
     },
   };
 }

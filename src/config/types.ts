@@ -71,6 +71,12 @@ export interface Config {
     readonly mailUser: RateRule | null;
     /** Account mails (verification links, registration notices) per recipient address. */
     readonly mailAddress: RateRule | null;
+    /** Sign-in codes mailed per address (requestSignInCode). */
+    readonly signInCodeEmail: RateRule | null;
+    /** requestSignInCode calls per client IP. */
+    readonly signInCodeIp: RateRule | null;
+    /** Wrong signInWithCode tries per address typed, over all its codes. */
+    readonly signInCodeTries: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
@@ -95,6 +101,8 @@ export interface Config {
     readonly emailVerification: 'none' | 'optional' | 'mandatory';
     readonly passwordResetTimeout: number;
     readonly emailVerificationTimeout: number;
+    /** Seconds an email sign-in code works. */
+    readonly signInCodeTimeout: number;
     /** Link templates; `{token}` is replaced by the URL-encoded token. */
     readonly passwordResetUrl: string;
     readonly emailVerificationUrl: string;

@@ -2,11 +2,12 @@ import { DjangoUser } from './django-user.entity';
 import { OneTimeToken } from './one-time-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+import { SignInCode } from './sign-in-code.entity';
 import { SocialAccount } from './social-account.entity';
 import { SocialApp } from './social-app.entity';
 import { User } from './user.entity';
 
 export { SocialProvider } from '../social/providers/provider-id';
 export type { OneTimePurpose } from './one-time-token.entity';
-export { DjangoUser, OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
-export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser];
+export { DjangoUser, OneTimeToken, RefreshToken, Session, SignInCode, SocialAccount, SocialApp, User };
+export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser, SignInCode];

@@ -11,6 +11,7 @@ import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
+import { SignInCodeResolver } from './resolvers/sign-in-code.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
 import { SocialAuthResolver, UserSocialAccountsResolver } from './resolvers/social-auth.resolver';
 import { UserConnectionResolver, UserResolver } from './resolvers/user.resolver';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   SocialAuthResolver,
   UserSocialAccountsResolver,
   SocialAppResolver,
+  SignInCodeResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
