@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { djangoCompatProblems, readDjangoCompat } from './config/django-compat';
 import { issuerProblems } from './config/issuer';
+import { readSecondFactor } from './config/second-factor';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
 import type { Config, Env, NodeEnv } from './config/types';
@@ -96,6 +97,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       social: r.rate('RATE_LIMIT_SOCIAL', { limit: 60, window: 60 }),
       refresh: r.rate('RATE_LIMIT_REFRESH', { limit: 300, window: 60 }),
       reauth: r.rate('RATE_LIMIT_REAUTH', { limit: 5, window: 300 }),
+      secondFactor: r.rate('RATE_LIMIT_SECOND_FACTOR', { limit: 10, window: 900 }),
       mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
       mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
     },
@@ -121,6 +123,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     },
     corsOrigins: r.list('CORS_ORIGINS'),
     djangoCompat: readDjangoCompat(r, isProduction),
+    secondFactor: readSecondFactor(r, secretKey ?? ''),
     redisUrl: r.str('REDIS_URL'),
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),
