@@ -10,6 +10,7 @@ import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
+import { SecondFactorResolver, UserSecondFactorsResolver } from './resolvers/second-factor.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
 import { SocialAuthResolver, UserSocialAccountsResolver } from './resolvers/social-auth.resolver';
@@ -26,6 +27,8 @@ export const RESOLVERS = [
   SocialAuthResolver,
   UserSocialAccountsResolver,
   SocialAppResolver,
+  SecondFactorResolver,
+  UserSecondFactorsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

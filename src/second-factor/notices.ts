@@ -18,7 +18,10 @@ const IF_NOT_YOU = 'If it was not you, change your password now and contact supp
 function body(notice: SecondFactorNotice): [subject: string, lines: string[]] {
   switch (notice.kind) {
     case 'totp_enabled':
-      return ['Two-step sign-in is on', ['An authenticator app was set up for your account: signing in now asks for its code.', 'Every other session was signed out.', IF_NOT_YOU]];
+      return [
+        'Two-step sign-in is on',
+        ['An authenticator app was set up for your account: signing in now asks for its code.', 'Every other session was signed out.', IF_NOT_YOU],
+      ];
     case 'totp_disabled':
       return ['Two-step sign-in is off', ['The authenticator app of your account was removed: signing in no longer asks for its code.', IF_NOT_YOU]];
     case 'recovery_codes_regenerated':
@@ -29,7 +32,14 @@ function body(notice: SecondFactorNotice): [subject: string, lines: string[]] {
         [`A recovery code was used to sign in to your account; ${notice.left} left.`, 'Make new ones once you are signed in.', IF_NOT_YOU],
       ];
     case 'factors_reset':
-      return ['Your second factors were reset', ['An administrator removed the second factors of your account: signing in asks only for your password now.', 'Set up a new one once you are signed in.', IF_NOT_YOU]];
+      return [
+        'Your second factors were reset',
+        [
+          'An administrator removed the second factors of your account: signing in asks only for your password now.',
+          'Set up a new one once you are signed in.',
+          IF_NOT_YOU,
+        ],
+      ];
   }
 }
 

@@ -29,7 +29,10 @@ export class RecoveryCodeStore {
   /** Spends the code typed; the number left after it, or null when it is not one of the user's unused codes. */
   async spend(em: EntityManager, user: User, input: string): Promise<number | null> {
     const unused = await em.find(RecoveryCode, { user: user.id, usedAt: null }, { orderBy: { id: 'asc' } });
-    const i = this.hasher.match(input, unused.map((c) => c.codeHash));
+    const i = this.hasher.match(
+      input,
+      unused.map((c) => c.codeHash),
+    );
     if (i < 0) return null;
     const spent = await em.nativeUpdate(RecoveryCode, { id: unused[i].id, usedAt: null }, { usedAt: new Date() });
     return spent === 1 ? unused.length - 1 : null;
