@@ -99,7 +99,11 @@ test('an account with TOTP: the code from AUTHQL_TOTP_CODE, or a recovery code t
     const dave = await registerUser(plain, { username: 'dave' });
     const { app, recoveryCodes } = await enrollTotp(plain, dave);
     const env = { ...process.env, AUTHQL_URL: plain.url, AUTHQL_USERNAME: 'dave', AUTHQL_PASSWORD: dave.password, AUTHQL_MAX_WAIT: '1' };
-    const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
     const byEnv = await run(process.execPath, [join(EXAMPLE, 'dist/main.js'), '--json'], { env: { ...env, AUTHQL_TOTP_CODE: app.next() } });
     expect(lines(byEnv.stdout).slice(0, 2)).toEqual([
