@@ -50,7 +50,8 @@ export interface Enrolled {
   recoveryCodes: string[];
 }
 
-export async function enrollTotp(server: TestServer, user: Registered): Promise<Enrolled> {
+/** `password`: null for an account without one (it confirms with its recent sign-in). */
+export async function enrollTotp(server: TestServer, user: { token: string; password: string | null }): Promise<Enrolled> {
   const begun = await server.gql(BEGIN_TOTP, { password: user.password }, { token: user.token });
   if (begun.errors) throw new Error(`beginTotpEnrollment: ${JSON.stringify(begun.errors)}`);
   const app = new Authenticator(begun.data.beginTotpEnrollment.secret);
