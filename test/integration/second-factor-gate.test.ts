@@ -3,6 +3,7 @@
 // second-factor throttle; and the password's counters apart from it, so
 // neither can lock the other out.
 import { SecondFactorChallenge } from '../../src/entities';
+import { purgeEnded } from '../../src/sessions/cleanup';
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { LOGIN, ME, REFRESH, REVOKE, VERIFY } from '../helpers/operations';
 import { challengeFor, enrollTotp, VERIFY_SECOND_FACTOR } from '../helpers/second-factor';
@@ -58,6 +59,12 @@ test('a challenge past its 5 minutes is refused as expired', async () => {
     code: 'SECOND_FACTOR_INVALID',
     reason: 'CHALLENGE_EXPIRED',
   });
+  // The sweep removes it once its retention is over (0 here); a live one stays.
+  const live = await challengeFor(server, user);
+  const purged = await purgeEnded(server.app.orm.em.fork(), 0);
+  expect(purged.secondFactorChallenges).toBeGreaterThanOrEqual(1);
+  expect(await server.app.orm.em.fork().findOne(SecondFactorChallenge, id)).toBeNull();
+  expect(await server.app.orm.em.fork().findOne(SecondFactorChallenge, live.challengeToken.split('.')[0])).not.toBeNull();
 });
 
 test('5 wrong answers spend the challenge; a new sign-in gets a new one', async () => {
