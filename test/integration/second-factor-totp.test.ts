@@ -78,6 +78,12 @@ test('enrolment → sign-in needs the code → a recovery code works once → di
   const plain = await server.gql(SF_LOGIN, { username: user.user.username, password: GOOD_PASSWORD });
   expect(plain.data.login.payload.amr).toEqual(['pwd']);
   expect((await server.gql(MY_FACTORS, {}, { token: user.token })).data.me.secondFactors).toEqual({ totp: false, recoveryCodesLeft: 0, passkeys: [] });
+
+  // None of the secrets reached the logs: the TOTP secret, a challenge token, a recovery code.
+  const logs = server.logs.join('\n');
+  for (const secretText of [secret, challenge.challengeToken, challenge.challengeToken.split('.')[1], recoveryCodes[0], recoveryCodes[5]]) {
+    expect(logs).not.toContain(secretText);
+  }
 });
 
 test('a TOTP code is accepted once: replayed, it is refused', async () => {
