@@ -100,6 +100,16 @@ test('a TOTP code is accepted once: replayed, it is refused', async () => {
   expect(firstError(replayed)?.extensions).toMatchObject({ code: 'SECOND_FACTOR_INVALID', reason: 'CODE_INVALID' });
 });
 
+test('one code raced on two sign-ins signs in one of them', async () => {
+  const user = await registerUser(server);
+  const { app } = await enrollTotp(server, user);
+  const [a, b] = [await challengeFor(server, user), await challengeFor(server, user)];
+  const code = app.next();
+  const answers = await Promise.all([a, b].map((c) => server.gql(VERIFY_SECOND_FACTOR, { challengeToken: c.challengeToken, code })));
+  expect(answers.filter((r) => r.data?.verifySecondFactor?.token)).toHaveLength(1);
+  expect(answers.map((r) => firstError(r)?.extensions?.reason).filter(Boolean)).toEqual(['CODE_INVALID']);
+});
+
 test('enrolment: identity first, a wrong first code changes nothing, and TOTP cannot be enrolled twice', async () => {
   const user = await registerUser(server);
   const wrongPassword = await server.gql(BEGIN_TOTP, { password: 'not the password' }, { token: user.token });
