@@ -28,6 +28,10 @@ export class SecondFactorChallenge {
   @Property({ type: 'string', length: 100 })
   amr!: string;
 
+  /** The user's token version when it began: a password change or deactivation since ends it, as it ends sessions. */
+  @Property({ type: 'integer' })
+  tokenVersion!: number;
+
   @Property({ type: 'integer', default: 0 })
   failures: number = 0;
 

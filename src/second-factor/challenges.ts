@@ -3,7 +3,8 @@
 // most for its second step. The client holds `id.secret`; only the secret's
 // SHA-256 is stored, so the table alone cannot answer one. It works once (a
 // conditional update claims it), and 5 wrong answers spend it. Every failure
-// looks alike to a stranger's token: CHALLENGE_INVALID, except expiry.
+// looks alike to a stranger's token: CHALLENGE_INVALID, except expiry. A
+// password change or deactivation since it began ends it, as it ends sessions.
 import type { EntityManager } from '@mikro-orm/core';
 import { raw } from '@mikro-orm/core';
 import { SecondFactorChallenge, type User } from '../entities';
@@ -36,6 +37,7 @@ export class SecondFactorChallenges {
       secretHash: hashSecret(token.secret),
       method,
       amr: amr.join(' '),
+      tokenVersion: user.tokenVersion,
       failures: 0,
       createdAt: now,
       expiresAt,
@@ -48,7 +50,8 @@ export class SecondFactorChallenges {
     const token = raw.length <= MAX_TOKEN_LENGTH ? parseToken(raw) : null;
     const row = token && (await em.findOne(SecondFactorChallenge, token.id, { populate: ['user'] }));
     if (!token || !row || !secretMatches(token.secret, row.secretHash)) throw challengeInvalid();
-    if (row.usedAt || row.failures >= CHALLENGE_MAX_FAILURES || !row.user.isActive) throw challengeInvalid();
+    const { user } = row;
+    if (row.usedAt || row.failures >= CHALLENGE_MAX_FAILURES || !user.isActive || user.tokenVersion !== row.tokenVersion) throw challengeInvalid();
     if (row.expiresAt.getTime() <= Date.now()) {
       throw withReason('SECOND_FACTOR_INVALID', 'CHALLENGE_EXPIRED', 'This sign-in challenge has expired: sign in again.');
     }

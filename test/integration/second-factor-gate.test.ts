@@ -10,6 +10,7 @@ import { challengeFor, enrollTotp, VERIFY_SECOND_FACTOR } from '../helpers/secon
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
 
 const RESET_PASSWORD = `mutation($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }`;
+const CHANGE_PASSWORD = `mutation($oldPassword: String!, $newPassword: String!) { changePassword(oldPassword: $oldPassword, newPassword: $newPassword) { token } }`;
 const VERIFY_EMAIL = `mutation($token: String!) { verifyEmail(token: $token) { id } }`;
 
 let server: TestServer;
@@ -44,6 +45,15 @@ test('a challenge token works once and nowhere else', async () => {
   const [id] = challengeToken.split('.');
   expect(invalid(await answer(`${id}.${'A'.repeat(43)}`, { recoveryCode: recoveryCodes[1] }))?.reason).toBe('CHALLENGE_INVALID');
   expect(invalid(await answer('nonsense', { recoveryCode: recoveryCodes[1] }))?.reason).toBe('CHALLENGE_INVALID');
+});
+
+test('a password change since the challenge began ends it, as it ends sessions', async () => {
+  const user = await registerUser(server);
+  const { recoveryCodes } = await enrollTotp(server, user);
+  const { challengeToken } = await challengeFor(server, user);
+  const changed = await server.gql(CHANGE_PASSWORD, { oldPassword: user.password, newPassword: 'a brand new passphrase 77' }, { token: user.token });
+  expect(changed.errors).toBeUndefined();
+  expect(invalid(await answer(challengeToken, { recoveryCode: recoveryCodes[0] }))?.reason).toBe('CHALLENGE_INVALID');
 });
 
 test('a challenge past its 5 minutes is refused as expired', async () => {
