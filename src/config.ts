@@ -9,6 +9,7 @@ import { djangoCompatProblems, readDjangoCompat } from './config/django-compat';
 import { issuerProblems } from './config/issuer';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
+import { readSecondFactor } from './config/second-factor';
 import type { Config, Env, NodeEnv } from './config/types';
 import { databaseUrlProblems } from './db/database-url';
 import { trustProxyProblems } from './net/trusted-proxies';
@@ -96,6 +97,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       social: r.rate('RATE_LIMIT_SOCIAL', { limit: 60, window: 60 }),
       refresh: r.rate('RATE_LIMIT_REFRESH', { limit: 300, window: 60 }),
       reauth: r.rate('RATE_LIMIT_REAUTH', { limit: 5, window: 300 }),
+      secondFactor: r.rate('RATE_LIMIT_SECOND_FACTOR', { limit: 10, window: 900 }),
       mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
       mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
       signInCodeEmail: r.rate('RATE_LIMIT_SIGN_IN_CODE_EMAIL', { limit: 3, window: 900 }),
@@ -126,6 +128,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     },
     corsOrigins: r.list('CORS_ORIGINS'),
     djangoCompat: readDjangoCompat(r, isProduction),
+    secondFactor: readSecondFactor(r, secretKey ?? ''),
     redisUrl: r.str('REDIS_URL'),
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   SOCIAL_AUTH_FAILED: 'Unable to sign in with that provider account.',
   BAD_USER_INPUT: 'The input is invalid.',
   RATE_LIMITED: 'Too many attempts; try again later.',
+  SECOND_FACTOR_REQUIRED: 'This account has a second factor: answer the challenge with verifySecondFactor.',
+  SECOND_FACTOR_INVALID: 'The second factor was not accepted.',
   SERVICE_UNAVAILABLE: 'The service is briefly unavailable; try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
 } as const;
@@ -50,6 +52,14 @@ export const ERROR_REASONS = {
   SOCIAL_AUTH_FAILED: SOCIAL_FAILURE_REASONS,
   /** disconnectSocialAccount of the account's only way in. */
   BAD_USER_INPUT: ['LAST_SIGN_IN_METHOD'],
+  /** MFA_REQUIRED_FOR_STAFF: a staff power asked from a session without `mfa` in its amr. */
+  FORBIDDEN: ['SECOND_FACTOR_REQUIRED'],
+  /**
+   * verifySecondFactor and the code checks of TOTP management: a wrong code
+   * (CODE_INVALID); a challenge token that is unknown, used, or spent by 5
+   * wrong answers (CHALLENGE_INVALID: sign in again); one past its 5 minutes.
+   */
+  SECOND_FACTOR_INVALID: ['CODE_INVALID', 'CHALLENGE_INVALID', 'CHALLENGE_EXPIRED'],
 } as const satisfies Partial<Record<ErrorCode, readonly string[]>>;
 export type ErrorReason<C extends keyof typeof ERROR_REASONS> = (typeof ERROR_REASONS)[C][number];
 

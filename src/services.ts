@@ -16,6 +16,15 @@ import type { Orm } from './db/orm';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics';
+import { SecondFactorChallenges } from './second-factor/challenges';
+import type { SecondFactorMethod } from './second-factor/method';
+import { SecondFactorNotices } from './second-factor/notices';
+import { SecondFactorOverview } from './second-factor/overview';
+import { RecoveryCodeMethod } from './second-factor/recovery-code-method';
+import { RecoveryCodeStore } from './second-factor/recovery-code-store';
+import { TotpFactors } from './second-factor/totp-factors';
+import { TotpMethod } from './second-factor/totp-method';
+import { TotpSettings } from './second-factor/totp-settings';
 import { JwtService } from './sessions/jwt';
 import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
@@ -28,6 +37,8 @@ import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
 import { TokenRefresh } from './sign-in/refresh';
 import { RegistrationSignIn } from './sign-in/registration';
+import { SecondFactorSignIn } from './sign-in/second-factor';
+import { SecondFactorGate } from './sign-in/second-factor-gate';
 import { SignInCodes } from './sign-in/sign-in-codes';
 import { SocialSignIn } from './sign-in/social';
 import { SocialLinking } from './social/linking';
@@ -70,6 +81,12 @@ export interface Services {
   socialAccounts: SocialAccountService;
   socialLinking: SocialLinking;
   socialApps: SocialAppAdmin;
+  secondFactors: {
+    /** SECOND_FACTOR_METHODS: what the gate asks and verifySecondFactor answers with. */
+    methods: readonly SecondFactorMethod[];
+    totp: TotpSettings;
+    overview: SecondFactorOverview;
+  };
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -82,12 +99,15 @@ export interface Services {
     accessRefresh: AccessTokenRefresh;
     /** Email sign-in codes (requestSignInCode, signInWithCode). */
     code: CodeSignIn;
+    /** verifySecondFactor: the second step of a sign-in the gate stopped. */
+    secondFactor: SecondFactorSignIn;
   };
 }
 
 /**
- * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts). Second
- * factors (issue 13) and audit/outbox writes (issue 16) register here.
+ * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts), after the
+ * second-factor gate, which createServices puts first (it needs the methods).
+ * Audit/outbox writes (issue 16) register here.
  */
 const SIGN_IN_HOOKS: readonly SignInHook[] = [];
 
@@ -122,7 +142,16 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   });
   const socialAuth = new SocialAuthService(providers, logger, metrics);
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
-  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
+  const secrets = config.secondFactor.masterSecrets;
+  const notices = new SecondFactorNotices(mailer, logger);
+  const totpFactors = new TotpFactors(secrets);
+  const recoveryCodes = new RecoveryCodeStore(secrets);
+  const recovery = new RecoveryCodeMethod(recoveryCodes, notices);
+  // The second factors, in the order extensions.methods lists them; passkeys (B13) join here.
+  const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new TotpMethod(totpFactors), recovery];
+  const challenges = new SecondFactorChallenges();
+  const gate = new SecondFactorGate(SECOND_FACTOR_METHODS, challenges);
+  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: [gate, ...SIGN_IN_HOOKS] });
   const mandatory = config.account.emailVerification === 'mandatory';
   const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
   return {
@@ -150,6 +179,20 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     socialAccounts,
     socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger),
     socialApps: new SocialAppAdmin(logger),
+    secondFactors: {
+      methods: SECOND_FACTOR_METHODS,
+      totp: new TotpSettings({
+        factors: totpFactors,
+        codes: recoveryCodes,
+        recovery,
+        reauth,
+        sessions,
+        rateLimiter,
+        notices,
+        issuer: config.secondFactor.totpIssuer,
+      }),
+      overview: new SecondFactorOverview(SECOND_FACTOR_METHODS, totpFactors, recoveryCodes, challenges, notices),
+    },
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),
@@ -158,7 +201,8 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
-      code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger }),
+      code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger, secondFactors: SECOND_FACTOR_METHODS }),
+      secondFactor: new SecondFactorSignIn(SECOND_FACTOR_METHODS, challenges, rateLimiter, pipeline),
     },
   };
 }

@@ -67,6 +67,8 @@ export interface Config {
     readonly refresh: RateRule | null;
     /** Wrong current passwords per user (changePassword, updateMe, deleteMe, connectSocialAccount). */
     readonly reauth: RateRule | null;
+    /** Wrong second-factor answers per account (verifySecondFactor, TOTP management), apart from the password's counters. */
+    readonly secondFactor: RateRule | null;
     /** Verification resends and email changes per account. */
     readonly mailUser: RateRule | null;
     /** Account mails (verification links, registration notices) per recipient address. */
@@ -123,6 +125,14 @@ export interface Config {
   };
   /** Browser origins allowed to call with credentials (CORS allow-list). */
   readonly corsOrigins: readonly string[];
+  readonly secondFactor: {
+    /** ENCRYPTION_KEY (else JWT_SECRET_KEY) first, then ENCRYPTION_PREVIOUS_KEYS: the master secrets of sealed TOTP secrets and recovery-code hashes. */
+    readonly masterSecrets: { readonly current: string; readonly previous: readonly string[] };
+    /** The issuer authenticator apps show next to the account (TOTP_ISSUER). */
+    readonly totpIssuer: string;
+    /** MFA_REQUIRED_FOR_STAFF: staff powers need a session with `mfa` in its amr. */
+    readonly requiredForStaff: boolean;
+  };
   /** The REST endpoints of djangorestframework-jwt, rest-auth and DRF's users list (http/django-compat/). */
   readonly djangoCompat: {
     readonly enabled: boolean;

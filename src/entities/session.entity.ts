@@ -7,7 +7,7 @@ import { User } from './user.entity';
 @Entity({ tableName: 'sessions' })
 @Index({ name: 'sessions_user_idx', properties: ['user'] })
 export class Session {
-  [OptionalProps]?: 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'userAgent' | 'ip';
+  [OptionalProps]?: 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'userAgent' | 'ip' | 'amr' | 'authTime';
 
   @PrimaryKey({ type: 'string', length: 32 })
   id!: string;
@@ -37,4 +37,15 @@ export class Session {
 
   @Property({ type: 'string', length: 64, nullable: true })
   ip?: string | null;
+
+  /**
+   * RFC 8176 values the sign-in proved, space-separated (`pwd otp mfa`).
+   * Empty for sessions from before second factors: they claim nothing.
+   */
+  @Property({ type: 'string', length: 100, default: '' })
+  amr: string = '';
+
+  /** When the user last proved who they are in this session (OIDC auth_time); null: its createdAt. */
+  @Property({ type: 'datetime', nullable: true })
+  authTime?: Date | null;
 }

@@ -10,6 +10,7 @@ import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
+import { SecondFactorResolver, UserSecondFactorsResolver } from './resolvers/second-factor.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { SignInCodeResolver } from './resolvers/sign-in-code.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
@@ -28,6 +29,8 @@ export const RESOLVERS = [
   UserSocialAccountsResolver,
   SocialAppResolver,
   SignInCodeResolver,
+  SecondFactorResolver,
+  UserSecondFactorsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

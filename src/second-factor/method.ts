@@ -47,4 +47,6 @@ export interface SecondFactorMethod {
    * session.
    */
   verify(em: EntityManager, user: User, answer: SecondFactorAnswer, challenge: PendingChallenge): Promise<readonly string[]>;
+  /** resetSecondFactors (a superuser, for a user who lost their devices): removes whatever this method stored for the user. */
+  reset?(em: EntityManager, user: User): Promise<void>;
 }

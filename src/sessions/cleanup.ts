@@ -1,6 +1,7 @@
 // Purging what can never be used again: sessions that ended (expired or
 // revoked) with their refresh tokens, and one-time tokens that were used or
-// expired, each kept CLEANUP_RETENTION seconds after it ended. A live
+// expired, and second-factor challenges that were used or expired, each kept
+// CLEANUP_RETENTION seconds after it ended. A live
 // session keeps every token it ever rotated, because reuse detection must
 // recognise an old one for as long as the session could be stolen.
 // The server sweeps every CLEANUP_INTERVAL seconds; `manage cleanup` runs
@@ -9,12 +10,13 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import { OneTimeToken, RefreshToken, Session } from '../entities';
+import { OneTimeToken, RefreshToken, SecondFactorChallenge, Session } from '../entities';
 
 export interface PurgeCounts {
   sessions: number;
   refreshTokens: number;
   oneTimeTokens: number;
+  secondFactorChallenges: number;
 }
 
 /** Sessions per transaction, so a large backlog never holds a long lock. */
@@ -22,7 +24,7 @@ const BATCH = 500;
 
 export async function purgeEnded(em: EntityManager, retentionSeconds: number, now = new Date()): Promise<PurgeCounts> {
   const endedBefore = new Date(now.getTime() - retentionSeconds * 1000);
-  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0 };
+  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0, secondFactorChallenges: 0 };
   for (;;) {
     const fork = em.fork();
     const ended = await fork.find(
@@ -40,11 +42,15 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, no
     if (ids.length < BATCH) break;
   }
   counts.oneTimeTokens = await em.fork().nativeDelete(OneTimeToken, { $or: [{ expiresAt: { $lt: endedBefore } }, { usedAt: { $lt: endedBefore } }] });
+  counts.secondFactorChallenges = await em
+    .fork()
+    .nativeDelete(SecondFactorChallenge, { $or: [{ expiresAt: { $lt: endedBefore } }, { usedAt: { $lt: endedBefore } }] });
   return counts;
 }
 
 export const describePurge = (c: PurgeCounts): string =>
-  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens.`;
+  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens. ` +
+  `Removed ${c.secondFactorChallenges} used or expired second-factor challenges.`;
 
 /** The periodic sweep: started by createApp, stopped (and waited for) by app.stop(). */
 export class Sweeper {
@@ -72,7 +78,8 @@ export class Sweeper {
     if (this.running) return; // a slow sweep is never overlapped by the next
     this.running = purgeEnded(this.orm.em.fork(), this.cfg.retention)
       .then((counts) => {
-        if (counts.sessions + counts.oneTimeTokens > 0) this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
+        if (counts.sessions + counts.oneTimeTokens + counts.secondFactorChallenges > 0)
+          this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
       })
       .catch((err: unknown) =>
         this.logger.warn({ event: 'cleanup', err: err instanceof Error ? err.message : String(err) }, 'cleanup sweep failed; will retry'),

@@ -27,6 +27,13 @@ export interface AccessClaims {
   sid: string;
   /** User's token version when issued; a bump kills the token. */
   ver: number;
+  /**
+   * RFC 8176 methods the session's sign-in proved (`pwd`, `otp`, `mfa`, …),
+   * and when (OIDC `auth_time`). Absent from tokens signed before second
+   * factors existed: read as no methods, and orig_iat.
+   */
+  amr?: string[];
+  auth_time?: number;
 }
 
 export interface SignInput {
@@ -35,6 +42,8 @@ export interface SignInput {
   tokenVersion: number;
   origIat: number;
   sessionId: string;
+  amr: readonly string[];
+  authTime: number;
 }
 
 export type TokenFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
@@ -60,6 +69,8 @@ export class JwtService {
       typ: ACCESS_TOKEN_TYPE,
       ver: input.tokenVersion,
       sid: input.sessionId,
+      amr: [...input.amr],
+      auth_time: input.authTime,
     };
     const claims = { ...payload, ...(this.cfg.issuer ? { iss: this.cfg.issuer } : {}), ...(this.cfg.audience ? { aud: this.cfg.audience } : {}) };
     const { algorithm, kid, signKey } = this.keys;
@@ -130,7 +141,9 @@ function isAccessClaims(v: unknown): v is AccessClaims {
     Number.isInteger(c.ver) &&
     typeof c.jti === 'string' &&
     typeof c.sid === 'string' &&
-    c.sid !== ''
+    c.sid !== '' &&
+    (c.amr === undefined || (Array.isArray(c.amr) && c.amr.every((m) => typeof m === 'string'))) &&
+    (c.auth_time === undefined || Number.isInteger(c.auth_time))
   );
 }
 

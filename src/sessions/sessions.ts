@@ -69,7 +69,7 @@ export class SessionService {
    * sign-in pipeline (sign-in/pipeline.ts) is the only caller: it flushes the
    * session together with the rest of the sign-in, in one transaction.
    */
-  start(em: EntityManager, user: User, meta: ClientMeta): IssuedSession {
+  start(em: EntityManager, user: User, meta: ClientMeta, amr: readonly string[] = []): IssuedSession {
     const now = new Date();
     const session = em.create(Session, {
       id: newTokenId(),
@@ -80,6 +80,8 @@ export class SessionService {
       tokenVersion: user.tokenVersion,
       userAgent: meta.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
       ip: meta.ip ?? null,
+      amr: amr.join(' '),
+      authTime: now,
     });
     let refreshToken: string | null = null;
     if (this.cfg.allowRefresh) {
@@ -97,6 +99,9 @@ export class SessionService {
       tokenVersion: user.tokenVersion,
       origIat: Math.floor(session.createdAt.getTime() / 1000),
       sessionId: session.id,
+      // Refresh and reissue sign from the session, so they keep what its sign-in proved.
+      amr: sessionAmr(session),
+      authTime: Math.floor((session.authTime ?? session.createdAt).getTime() / 1000),
     });
     return { session, user, accessToken: token, claims: payload, refreshToken };
   }
@@ -198,11 +203,20 @@ export class SessionService {
     return (await em.nativeUpdate(Session, { id: sessionId, user: userId, revokedAt: null }, { revokedAt: new Date() })) > 0;
   }
 
+  /** Ends every live session of a user but `keep` (enrolling a second factor ends the others). */
+  async revokeOthers(em: EntityManager, userId: number, keep: string | null): Promise<number> {
+    const others = keep ? { id: { $ne: keep } } : {};
+    return em.nativeUpdate(Session, { user: userId, revokedAt: null, ...others }, { revokedAt: new Date() });
+  }
+
   /** Ends every live session of a user (password change, deactivation, "log out everywhere"). */
   async revokeAll(em: EntityManager, userId: number): Promise<number> {
     return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: new Date() });
   }
 }
+
+/** The session's RFC 8176 methods; none for sessions from before they were recorded. */
+export const sessionAmr = (session: Session): string[] => (session.amr ? session.amr.split(' ') : []);
 
 /** The stored row of a presented token, with its session and user; null unless the secret matches. */
 async function findToken(em: EntityManager, token: OpaqueToken): Promise<RefreshToken | null> {

@@ -36,6 +36,16 @@ export interface SignInAttempt {
   detail?: Readonly<Record<string, string | number | boolean>>;
 }
 
+/** The RFC 8176 `amr` of a sign-in: what the attempt says, else what its method implies. */
+export function amrOf(attempt: SignInAttempt): readonly string[] {
+  if (attempt.amr) return attempt.amr;
+  const { method } = attempt;
+  if (method.startsWith('social:')) return ['fed'];
+  if (method === 'code') return ['otp'];
+  if (method === 'passkey') return [];
+  return ['pwd'];
+}
+
 /** A sign-in between its first factor and its session. */
 export interface SignInStep {
   /** The request's EntityManager: what a hook persists on it is flushed with the session. */
@@ -46,7 +56,7 @@ export interface SignInStep {
 
 /**
  * The pipeline's extension point: hooks run in the order createServices lists
- * them, for every way in. None is registered today.
+ * them, for every way in (the second-factor gate is the first).
  * - beforeSession: the first factor is proven, nothing is written yet (no
  *   session, no lastLogin). Throw an AppError to refuse or to ask for another
  *   factor (issue 13: SECOND_FACTOR_REQUIRED with a challenge token).

@@ -14,6 +14,7 @@ import { SocialAccount, User } from '../entities';
 import { AppError } from '../errors';
 import { type Mailer, sendInBackground } from '../mail/mailer';
 import { addressClaimedEmail, signInCodeEmail } from '../mail/sign-in-code';
+import type { SecondFactorMethod } from '../second-factor/method';
 import type { ClientMeta, IssuedSession, SessionService } from '../sessions/sessions';
 import { displayName } from '../social/providers/registry';
 import { throttleSubject } from '../throttle/client-subject';
@@ -31,6 +32,8 @@ export interface CodeSignInDeps {
   background: BackgroundTasks;
   orm: Orm;
   logger: Logger;
+  /** An account with one of these enrolled is not claimed by a code (see signIn). */
+  secondFactors: readonly SecondFactorMethod[];
 }
 
 const WRONG_CODE = 'The code is wrong, used or expired: request a new one.';
@@ -64,13 +67,21 @@ export class CodeSignIn {
       const user = userId === null ? null : await em.findOne(User, { id: userId, isActive: true }, { populate: ['password'] });
       if (!user) throw new AppError('INVALID_CREDENTIALS', WRONG_CODE);
       // The code was mailed to this very address (its hash is bound to it), so
-      // the address is proven whatever the pipeline says next (a second factor).
-      if (!user.emailVerified) await this.claimAddress(em, user);
+      // the address is proven. An account with a second factor is another
+      // matter: whoever enrolled it holds the account, the code alone must not
+      // take that away (an inbox is not a second factor), so its address stays
+      // unconfirmed and the pipeline's gate asks for the factor as usual.
+      if (!user.emailVerified && !(await this.hasSecondFactor(em, user))) await this.claimAddress(em, user);
       return await this.deps.pipeline.complete(em, user, attempt);
     } catch (err) {
       await this.deps.pipeline.recordFailure(attempt, err);
       throw err;
     }
+  }
+
+  private async hasSecondFactor(em: EntityManager, user: User): Promise<boolean> {
+    for (const method of this.deps.secondFactors) if (await method.requiresSecondStep(em, user)) return true;
+    return false;
   }
 
   /**

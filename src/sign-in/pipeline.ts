@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import type { Metrics } from '../metrics';
 import type { IssuedSession, SessionService } from '../sessions/sessions';
 import type { RateLimiter } from '../throttle/rate-limiter';
-import type { SignInAttempt, SignInHook } from './attempt';
+import { amrOf, type SignInAttempt, type SignInHook } from './attempt';
 
 /** How each method is counted and logged; registration and a password change are not sign-ins in the metrics or logs. */
 interface MethodRecord {
@@ -49,7 +49,7 @@ export class SignInPipeline {
     for (const hook of hooks) await hook.beforeSession?.({ em, user, attempt });
     const record = recordOf(attempt.method);
     if (record.lastLogin) user.lastLogin = new Date();
-    const issued = sessions.start(em, user, attempt.client);
+    const issued = sessions.start(em, user, attempt.client, amrOf(attempt));
     for (const hook of hooks) await hook.afterSession?.({ em, user, attempt, issued });
     await em.flush();
     this.count(attempt, record, 'success', { userId: user.id });

@@ -6,13 +6,14 @@
 // TOKEN_EXPIRED and share one refreshToken call; a revoked session signs the
 // client out. Wrong credentials, a server that is not there and long-lived
 // tokens each end in one readable line, without a stack or a long wait.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RefreshToken, Session } from '../../src/entities';
 import { freePort, installExamplePackages } from '../helpers/examples';
 import { registerUser } from '../helpers/fixtures';
+import { enrollTotp } from '../helpers/second-factor';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const run = promisify(execFile);
@@ -89,4 +90,48 @@ test('failures are one line and a non-zero exit; long-lived tokens skip the wait
   const { stdout } = await example({ AUTHQL_USERNAME: 'carol', AUTHQL_PASSWORD: carol.password, AUTHQL_MAX_WAIT: '1' });
   expect(stdout).toMatch(/longer than AUTHQL_MAX_WAIT=1: skipped the refresh steps\. Start authql with JWT_EXPIRATION_DELTA=5/);
   expect(Date.now() - started).toBeLessThan(4000); // a run that waited would take two token lifetimes and more
+}, 60_000);
+
+test('an account with TOTP: the code from AUTHQL_TOTP_CODE, or a recovery code typed on stdin', async () => {
+  // Tokens of the default lifetime: enrolling takes a few requests with the registration's token.
+  const plain = await startTestServer();
+  try {
+    const dave = await registerUser(plain, { username: 'dave' });
+    const { app, recoveryCodes } = await enrollTotp(plain, dave);
+    const env = { ...process.env, AUTHQL_URL: plain.url, AUTHQL_USERNAME: 'dave', AUTHQL_PASSWORD: dave.password, AUTHQL_MAX_WAIT: '1' };
+    const lines = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+    const byEnv = await run(process.execPath, [join(EXAMPLE, 'dist/main.js'), '--json'], { env: { ...env, AUTHQL_TOTP_CODE: app.next() } });
+    expect(lines(byEnv.stdout).slice(0, 2)).toEqual([
+      { event: 'secondFactor', methods: ['TOTP', 'RECOVERY_CODE'], from: 'env' },
+      { event: 'signedIn', username: 'dave' },
+    ]);
+
+    const byStdin = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(EXAMPLE, 'dist/main.js'), '--json'], { env });
+      let stdout = '';
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+      });
+      child.on('close', (code) => resolve({ code, stdout }));
+      child.stdin.end(`${recoveryCodes[0]}\n`);
+    });
+    expect(byStdin.code).toBe(0);
+    expect(lines(byStdin.stdout).slice(0, 2)).toEqual([
+      { event: 'secondFactor', methods: ['TOTP', 'RECOVERY_CODE'], from: 'stdin' },
+      { event: 'signedIn', username: 'dave' },
+    ]);
+
+    const wrong = await run(process.execPath, [join(EXAMPLE, 'dist/main.js')], { env: { ...env, AUTHQL_TOTP_CODE: '000000' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(wrong).toMatchObject({ code: 1, stderr: 'authql refused: The code is not correct. (SECOND_FACTOR_INVALID)\n' });
+  } finally {
+    await plain.stop();
+  }
 }, 60_000);

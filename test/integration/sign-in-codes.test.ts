@@ -7,6 +7,7 @@ import { SignInCode, SocialAccount, SocialProvider, User } from '../../src/entit
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { useMailServers } from '../helpers/mail-servers';
 import { AUTH_FIELDS, LOGIN, REFRESH } from '../helpers/operations';
+import { enrollTotp } from '../helpers/second-factor';
 import { errorCode, firstError, type GqlResult, type TestServer } from '../helpers/server';
 import type { CapturedMail } from '../helpers/smtp';
 
@@ -185,6 +186,17 @@ describe('a code that first proves the address (account pre-hijacking)', () => {
     expect(owner.data.me).toEqual({ emailVerified: true, socialAccounts: [] });
     const notice = await mail.smtp.waitFor((m) => m.to === stranger.email && m.subject === 'Your email address is confirmed');
     expect(notice.text).toContain('the password and the connected Kakao account were removed');
+  });
+
+  test('an account with a second factor is not claimed by a code: the gate asks for the factor, the address stays unconfirmed', async () => {
+    const holder = await registerUser(server);
+    await enrollTotp(server, holder);
+    const res = await signIn(server, holder.email, await requestCode(server, holder.email));
+    expect(errorCode(res)).toBe('SECOND_FACTOR_REQUIRED');
+    // Nothing was taken from whoever enrolled the factor: password, sessions, and the factor itself.
+    expect((await server.gql(ME, {}, { token: holder.token })).data.me.emailVerified).toBe(false);
+    const again = await server.gql(LOGIN, { username: holder.user.username, password: holder.password });
+    expect(errorCode(again)).toBe('SECOND_FACTOR_REQUIRED');
   });
 
   test('an address already confirmed keeps its password and sessions', async () => {

@@ -6,14 +6,33 @@
 // with JWT_EXPIRATION_DELTA=5; tokens longer than AUTHQL_MAX_WAIT (30 s)
 // skip the waiting steps and say so. `--json` prints JSON lines (the
 // repository's test reads them). Failures are one line and exit 1.
+// An account with a second factor: the code comes from AUTHQL_TOTP_CODE (or
+// AUTHQL_RECOVERY_CODE), else it is asked for on stdin.
 //   AUTHQL_URL=http://127.0.0.1:4000/graphql AUTHQL_USERNAME=alice AUTHQL_PASSWORD=… npm start
-import { createClient } from './client';
+import { createInterface } from 'node:readline/promises';
+import { createClient, type SecondFactorAnswer, type SecondFactorChallenge } from './client';
 import { describeFailure } from './failures';
 import { MeDocument, RevokeTokenDocument, UsersDocument } from './gql/graphql';
 
 const json = process.argv.includes('--json');
 const log = (event: string, data: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify({ event, ...data }) : text);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The second factor's answer: from the environment, else typed on stdin (six digits: TOTP; anything else: a recovery code). */
+async function askSecondFactor(challenge: SecondFactorChallenge): Promise<SecondFactorAnswer> {
+  const { AUTHQL_TOTP_CODE: code, AUTHQL_RECOVERY_CODE: recoveryCode } = process.env;
+  const from = code || recoveryCode ? 'env' : 'stdin';
+  log('secondFactor', { methods: challenge.methods, from }, `this account has a second factor (${challenge.methods.join(', ')})`);
+  if (code) return { code };
+  if (recoveryCode) return { recoveryCode };
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const typed = (await rl.question('Code from your authenticator app (or a recovery code): ')).trim();
+    return /^\d{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed };
+  } finally {
+    rl.close();
+  }
+}
 
 async function main(): Promise<number> {
   const { AUTHQL_URL: uri = 'http://127.0.0.1:4000/graphql', AUTHQL_USERNAME: username, AUTHQL_PASSWORD: password, AUTHQL_MAX_WAIT: maxWaitText = '30' } = process.env;
@@ -24,6 +43,7 @@ async function main(): Promise<number> {
   }
   const counts = { refreshes: 0, retries: 0 };
   const client = createClient(uri, {
+    secondFactor: askSecondFactor,
     refreshed: () => log('refreshed', { refreshes: ++counts.refreshes }, `  refreshed the tokens (refresh #${counts.refreshes})`),
     retried: (operation) => log('retried', { operation, retries: ++counts.retries }, `  retried ${operation} with the new token`),
     signedOut: (reason) => log('signedOut', { reason }, `  signed out: ${reason}`),

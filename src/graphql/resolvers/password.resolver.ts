@@ -25,7 +25,8 @@ export class PasswordResolver {
   @Mutation(() => AuthPayload, { description: 'Ends every other session and returns a fresh one.' })
   async changePassword(@Args() { oldPassword, newPassword }: ChangePasswordArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     const user = await ctx.requireViewer();
-    return authPayload(ctx, await ctx.services.signIn.passwordChange.changePassword(ctx.em, user, oldPassword, newPassword, ctx.client));
+    const amr = ctx.auth.kind === 'token' ? ctx.auth.claims.amr : undefined;
+    return authPayload(ctx, await ctx.services.signIn.passwordChange.changePassword(ctx.em, user, oldPassword, newPassword, ctx.client, amr));
   }
 
   @Mutation(() => Boolean, { description: 'Mails a reset link if the email belongs to an active account. Always true, in the same time either way.' })

@@ -9,6 +9,10 @@ export class TokenPayload {
   @Field(() => Int) iat!: number;
   @Field(() => Int) exp!: number;
   @Field(() => Int, { description: "Unix seconds of the session's first sign-in." }) origIat!: number;
+  @Field(() => [String], { description: 'RFC 8176 methods the sign-in proved: pwd, fed, otp, hwk/swk, mfa (a second factor or a passkey).' })
+  amr!: string[];
+  @Field(() => Int, { description: 'Unix seconds when the user last proved who they are in this session (OIDC auth_time).' })
+  authTime!: number;
 
   static from(claims: AccessClaims): TokenPayload {
     return Object.assign(new TokenPayload(), {
@@ -17,6 +21,8 @@ export class TokenPayload {
       iat: claims.iat,
       exp: claims.exp,
       origIat: claims.orig_iat,
+      amr: claims.amr ?? [],
+      authTime: claims.auth_time ?? claims.orig_iat,
     });
   }
 }
