@@ -10,6 +10,7 @@ import { issuerProblems } from './config/issuer';
 import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
 import type { Config, Env, NodeEnv } from './config/types';
+import { readWebAuthn } from './config/webauthn';
 import { databaseUrlProblems } from './db/database-url';
 import { trustProxyProblems } from './net/trusted-proxies';
 import { JWT_ALGORITHMS, type JwtAlgorithm, keyProblems } from './sessions/keys';
@@ -121,6 +122,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     },
     corsOrigins: r.list('CORS_ORIGINS'),
     djangoCompat: readDjangoCompat(r, isProduction),
+    webauthn: readWebAuthn(r, isProduction),
     redisUrl: r.str('REDIS_URL'),
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),

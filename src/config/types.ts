@@ -123,6 +123,8 @@ export interface Config {
     /** authql's public URL for links in answers; unset: built from the Host header (refused in production). */
     readonly publicUrl?: string;
   };
+  /** Passkeys: the relying party and the origins that may answer for it (config/webauthn.ts). */
+  readonly webauthn: WebAuthnConfig;
   readonly social: {
     /**
      * Every provider endpoint its descriptor declares (social/providers/*.ts),
@@ -139,4 +141,13 @@ export interface Config {
     /** Link a new social identity to the local account with the same email (both verified). */
     readonly connectByEmail: boolean;
   };
+}
+
+export interface WebAuthnConfig {
+  /** False in production without WEBAUTHN_RP_ID: the passkey operations answer FORBIDDEN. */
+  readonly enabled: boolean;
+  readonly rpId: string;
+  readonly rpName: string;
+  /** Web origins (https://…), Android app origins (android:apk-key-hash:…); null: http://localhost:<listening port>. */
+  readonly origins: readonly string[] | null;
 }

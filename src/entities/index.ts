@@ -1,12 +1,15 @@
 import { DjangoUser } from './django-user.entity';
 import { OneTimeToken } from './one-time-token.entity';
+import { Passkey } from './passkey.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SocialAccount } from './social-account.entity';
 import { SocialApp } from './social-app.entity';
 import { User } from './user.entity';
+import { WebAuthnChallenge } from './webauthn-challenge.entity';
 
 export { SocialProvider } from '../social/providers/provider-id';
 export type { OneTimePurpose } from './one-time-token.entity';
-export { DjangoUser, OneTimeToken, RefreshToken, Session, SocialAccount, SocialApp, User };
-export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser];
+export type { WebAuthnPurpose } from './webauthn-challenge.entity';
+export { DjangoUser, OneTimeToken, Passkey, RefreshToken, Session, SocialAccount, SocialApp, User, WebAuthnChallenge };
+export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser, Passkey, WebAuthnChallenge];

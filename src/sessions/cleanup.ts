@@ -9,12 +9,13 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import { OneTimeToken, RefreshToken, Session } from '../entities';
+import { OneTimeToken, RefreshToken, Session, WebAuthnChallenge } from '../entities';
 
 export interface PurgeCounts {
   sessions: number;
   refreshTokens: number;
   oneTimeTokens: number;
+  webauthnChallenges: number;
 }
 
 /** Sessions per transaction, so a large backlog never holds a long lock. */
@@ -22,7 +23,7 @@ const BATCH = 500;
 
 export async function purgeEnded(em: EntityManager, retentionSeconds: number, now = new Date()): Promise<PurgeCounts> {
   const endedBefore = new Date(now.getTime() - retentionSeconds * 1000);
-  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0 };
+  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0, webauthnChallenges: 0 };
   for (;;) {
     const fork = em.fork();
     const ended = await fork.find(
@@ -40,11 +41,13 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, no
     if (ids.length < BATCH) break;
   }
   counts.oneTimeTokens = await em.fork().nativeDelete(OneTimeToken, { $or: [{ expiresAt: { $lt: endedBefore } }, { usedAt: { $lt: endedBefore } }] });
+  // A used challenge is deleted as it is used; an expired one is worthless at once, so no retention.
+  counts.webauthnChallenges = await em.fork().nativeDelete(WebAuthnChallenge, { expiresAt: { $lt: now } });
   return counts;
 }
 
 export const describePurge = (c: PurgeCounts): string =>
-  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens.`;
+  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens.${c.webauthnChallenges > 0 ? ` Removed ${c.webauthnChallenges} expired WebAuthn challenges.` : ''}`;
 
 /** The periodic sweep: started by createApp, stopped (and waited for) by app.stop(). */
 export class Sweeper {
@@ -72,7 +75,7 @@ export class Sweeper {
     if (this.running) return; // a slow sweep is never overlapped by the next
     this.running = purgeEnded(this.orm.em.fork(), this.cfg.retention)
       .then((counts) => {
-        if (counts.sessions + counts.oneTimeTokens > 0) this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
+        if (counts.sessions + counts.oneTimeTokens + counts.webauthnChallenges > 0) this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
       })
       .catch((err: unknown) =>
         this.logger.warn({ event: 'cleanup', err: err instanceof Error ? err.message : String(err) }, 'cleanup sweep failed; will retry'),
