@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended.',
   SOCIAL_AUTH_FAILED: 'Unable to sign in with that provider account.',
   BAD_USER_INPUT: 'The input is invalid.',
+  SECOND_FACTOR_INVALID: 'The second factor was not accepted.',
   RATE_LIMITED: 'Too many attempts; try again later.',
   SERVICE_UNAVAILABLE: 'The service is briefly unavailable; try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',

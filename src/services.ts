@@ -15,12 +15,17 @@ import type { Orm } from './db/orm';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics';
+import type { SecondFactorMethod } from './second-factor/method';
+import { PasskeyMethod } from './second-factor/passkey-method';
+import { PasskeyService } from './second-factor/passkeys';
+import { RelyingParty } from './second-factor/relying-party';
 import { JwtService } from './sessions/jwt';
 import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
 import type { SignInHook } from './sign-in/attempt';
+import { PasskeySignIn } from './sign-in/passkey';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
@@ -67,6 +72,12 @@ export interface Services {
   socialAccounts: SocialAccountService;
   socialLinking: SocialLinking;
   socialApps: SocialAppAdmin;
+  /** WEBAUTHN_*: the relying party passkeys are made for. */
+  relyingParty: RelyingParty;
+  /** A user's own passkeys: registration, listing, removal. */
+  passkeys: PasskeyService;
+  /** The second factors the gate asks, in the order offered (issue 13). */
+  secondFactorMethods: readonly SecondFactorMethod[];
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -77,6 +88,7 @@ export interface Services {
     passwordChange: PasswordChangeSignIn;
     /** djangorestframework-jwt's refresh of an access token (issue 18's REST endpoints). */
     accessRefresh: AccessTokenRefresh;
+    passkey: PasskeySignIn;
   };
 }
 
@@ -119,6 +131,9 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
   const mandatory = config.account.emailVerification === 'mandatory';
+  const relyingParty = new RelyingParty(config.webauthn, config.jwt.secretKey);
+  // The gate (issue 13) asks each in turn; the TOTP and recovery-code methods join this list.
+  const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new PasskeyMethod(relyingParty, logger)];
   return {
     config,
     orm,
@@ -144,6 +159,9 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     socialAccounts,
     socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger),
     socialApps: new SocialAppAdmin(logger),
+    relyingParty,
+    passkeys: new PasskeyService(relyingParty, reauth, mail, logger),
+    secondFactorMethods: SECOND_FACTOR_METHODS,
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),
@@ -152,6 +170,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
+      passkey: new PasskeySignIn(relyingParty, accountStore, rateLimiter, pipeline, logger),
     },
   };
 }

@@ -9,6 +9,7 @@ import { authChecker } from './auth-checker';
 import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
+import { PasskeyResolver } from './resolvers/passkey.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   SocialAuthResolver,
   UserSocialAccountsResolver,
   SocialAppResolver,
+  PasskeyResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

@@ -12,6 +12,7 @@ test('the error catalogue', () => {
       'INVALID_CREDENTIALS',
       'RATE_LIMITED',
       'REFRESH_TOKEN_REUSED',
+      'SECOND_FACTOR_INVALID',
       'SERVICE_UNAVAILABLE',
       'SOCIAL_AUTH_FAILED',
       'TOKEN_EXPIRED',

@@ -1,0 +1,9 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType('Passkey', { description: 'A passkey (WebAuthn credential) of the account.' })
+export class PasskeyType {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) lastUsedAt?: Date | null;
+}
