@@ -48,7 +48,7 @@ test('extensions → passkeyOptions for that user; verify once, for that pending
   const em = server.app.orm.em.fork();
   const user = await userOf(em, who.user.id);
   const challenge = pending('pending-1', user.id);
-  const { passkeyOptions } = (await method.extensions?.(em, user, challenge)) as { passkeyOptions: any };
+  const { passkeyOptions } = (await method.extensions!(em, user, challenge)) as { passkeyOptions: any };
   expect(passkeyOptions.allowCredentials).toEqual([{ id: key.credentials[0].id.toString('base64url'), type: 'public-key', transports: ['internal'] }]);
   expect(passkeyOptions.userVerification).toBe('required');
 
@@ -71,7 +71,7 @@ test("another user's passkey, or junk, is refused", async () => {
   const em = server.app.orm.em.fork();
   const user = await userOf(em, alice.who.user.id);
   const challenge = pending('pending-3', user.id);
-  const { passkeyOptions } = (await method.extensions?.(em, user, challenge)) as { passkeyOptions: any };
+  const { passkeyOptions } = (await method.extensions!(em, user, challenge)) as { passkeyOptions: any };
   const bobs = bob.key.get({ challenge: passkeyOptions.challenge, rpId: passkeyOptions.rpId });
   await expect(method.verify(em, user, { passkeyResponse: bobs }, challenge)).rejects.toMatchObject({ extensions: { code: 'SECOND_FACTOR_INVALID' } });
   await expect(method.verify(em, user, { passkeyResponse: 'junk' }, challenge)).rejects.toMatchObject({ extensions: { code: 'SECOND_FACTOR_INVALID' } });
