@@ -99,6 +99,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       reauth: r.rate('RATE_LIMIT_REAUTH', { limit: 5, window: 300 }),
       mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
       mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
+      passkeyOptions: r.rate('RATE_LIMIT_PASSKEY_OPTIONS', { limit: 30, window: 60 }),
     },
     account: {
       emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),

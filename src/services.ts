@@ -170,7 +170,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       refresh: new TokenRefresh(sessions, rateLimiter, metrics, logger),
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
-      passkey: new PasskeySignIn(relyingParty, accountStore, rateLimiter, pipeline, logger),
+      passkey: new PasskeySignIn(relyingParty, accountStore, rateLimiter, pipeline, logger, mandatory),
     },
   };
 }

@@ -71,6 +71,8 @@ export interface Config {
     readonly mailUser: RateRule | null;
     /** Account mails (verification links, registration notices) per recipient address. */
     readonly mailAddress: RateRule | null;
+    /** passkeySignInOptions per client IP: each one stores a challenge. */
+    readonly passkeyOptions: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;

@@ -33,6 +33,8 @@ export class PasskeySignIn {
     private readonly rateLimiter: RateLimiter,
     private readonly pipeline: SignInPipeline,
     private readonly logger: Logger,
+    /** ACCOUNT_EMAIL_VERIFICATION=mandatory: as for a password, a proven passkey of an unconfirmed email is EMAIL_NOT_VERIFIED. */
+    private readonly requireVerifiedEmail: boolean,
   ) {}
 
   /**
@@ -40,8 +42,9 @@ export class PasskeySignIn {
    * challenge only signs that account in. Options for an unknown name look
    * like discoverable ones; only an account's having passkeys shows.
    */
-  async options(em: EntityManager, username: string | null | undefined): Promise<PasskeySignInOptions> {
+  async options(em: EntityManager, username: string | null | undefined, client: ClientMeta): Promise<PasskeySignInOptions> {
     this.rp.requireEnabled();
+    await this.rateLimiter.consume(['passkeyOptions', throttleSubject(client.ip)]);
     const user = username && username.length <= 254 ? await this.accounts.findByLogin(em, username) : null;
     const passkeys = user?.isActive ? await em.find(Passkey, { user }, { fields: ['credentialId', 'transports'] }) : [];
     const allowCredentials = passkeys.map((p) => ({ id: p.credentialId, transports: p.transports }));
@@ -57,6 +60,7 @@ export class PasskeySignIn {
     try {
       const { passkey, amr } = await this.check(em, challengeId, response);
       if (!passkey.user.isActive) throw new AppError('INVALID_CREDENTIALS');
+      if (this.requireVerifiedEmail && !passkey.user.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
       return await this.pipeline.complete(em, passkey.user, { ...attempt, amr: [amr, 'mfa'], detail: { amr } });
     } catch (err) {
       await this.pipeline.recordFailure(attempt, err);

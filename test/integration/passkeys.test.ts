@@ -209,3 +209,39 @@ test('a deactivated account cannot sign in with its passkey', async () => {
   await em.nativeUpdate('User', { id: Number(user.user.id) }, { isActive: false });
   expect(errorCode((await passkeySignIn(server, key)).result)).toBe('INVALID_CREDENTIALS');
 });
+
+test('passkeySignInOptions is limited per IP; mandatory verification holds for passkeys too', async () => {
+  const limited = await mail.start({ RATE_LIMIT_PASSKEY_OPTIONS: '2/60', ACCOUNT_EMAIL_VERIFICATION: 'mandatory' });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) statuses.push(errorCode(await limited.gql(SIGN_IN_OPTIONS, {})) ?? 'ok');
+  expect(statuses).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+
+  const strict = await mail.start({ ACCOUNT_EMAIL_VERIFICATION: 'mandatory' });
+  const user = await registerUser(strict);
+  // Registered under mandatory verification: no tokens yet, so sign in through a verified state first.
+  const em = strict.app.orm.em.fork();
+  await em.nativeUpdate('User', { id: Number(user.user.id) }, { emailVerified: true });
+  const login = await strict.gql('mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', {
+    u: user.user.username,
+    p: user.password,
+  });
+  const key = authenticator();
+  expect((await addPasskey(strict, key, { token: login.data.login.token, password: user.password })).errors).toBeUndefined();
+  await em.nativeUpdate('User', { id: Number(user.user.id) }, { emailVerified: false });
+  expect(errorCode((await passkeySignIn(strict, key)).result)).toBe('EMAIL_NOT_VERIFIED');
+});
+
+test('production without WEBAUTHN_RP_ID: passkey operations answer FORBIDDEN', async () => {
+  const prod = await mail.start({
+    NODE_ENV: 'production',
+    METRICS_TOKEN: 'metrics-token-for-passkey-tests',
+    PASSWORD_RESET_URL: 'https://app.example.test/reset?token={token}',
+    EMAIL_VERIFICATION_URL: 'https://app.example.test/verify?token={token}',
+    WEBAUTHN_RP_ID: undefined,
+    WEBAUTHN_ORIGINS: undefined,
+  });
+  expect(errorCode(await prod.gql(SIGN_IN_OPTIONS, {}))).toBe('FORBIDDEN');
+  expect(errorCode(await prod.gql(SIGN_IN_WITH_PASSKEY, { challengeId: 'x', response: {} }))).toBe('FORBIDDEN');
+  const user = await registerUser(prod);
+  expect(errorCode(await prod.gql(REGISTRATION_OPTIONS, { password: user.password }, { token: user.token }))).toBe('FORBIDDEN');
+});

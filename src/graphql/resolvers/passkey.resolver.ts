@@ -54,7 +54,7 @@ export class PasskeyResolver {
     @Ctx() ctx: Context,
     @Arg('username', () => String, { nullable: true }) username?: string | null,
   ): Promise<PasskeySignInOptionsType> {
-    return Object.assign(new PasskeySignInOptionsType(), await ctx.services.signIn.passkey.options(ctx.em, username));
+    return Object.assign(new PasskeySignInOptionsType(), await ctx.services.signIn.passkey.options(ctx.em, username, ctx.client));
   }
 
   @Mutation(() => AuthPayload, {
