@@ -10,6 +10,8 @@ export type WebAuthnPurpose = 'registration' | 'sign_in' | 'second_factor';
 
 @Entity({ tableName: 'webauthn_challenges' })
 @Index({ name: 'webauthn_challenges_expires_at_idx', properties: ['expiresAt'] })
+// Registration and second-step answers are found by their user and the challenge they carry.
+@Index({ name: 'webauthn_challenges_user_challenge_idx', properties: ['user', 'challenge'] })
 export class WebAuthnChallenge {
   [OptionalProps]?: 'createdAt';
 

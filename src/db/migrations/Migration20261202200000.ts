@@ -8,6 +8,7 @@ const SQLITE = [
   'create unique index `passkeys_credential_id_unique` on `passkeys` (`credential_id`)',
   'create table `webauthn_challenges` (`id` text not null, `purpose` text not null, `challenge` text not null, `user_id` integer null, `pending_id` text null, `created_at` datetime not null, `expires_at` datetime not null, constraint `webauthn_challenges_user_id_foreign` foreign key(`user_id`) references `users`(`id`) on delete cascade on update cascade, primary key (`id`))',
   'create index `webauthn_challenges_user_id_index` on `webauthn_challenges` (`user_id`)',
+  'create index `webauthn_challenges_user_challenge_idx` on `webauthn_challenges` (`user_id`, `challenge`)',
   'create index `webauthn_challenges_expires_at_idx` on `webauthn_challenges` (`expires_at`)',
 ];
 
@@ -16,6 +17,7 @@ const POSTGRES = [
   'create index "passkeys_user_idx" on "passkeys" ("user_id")',
   'alter table "passkeys" add constraint "passkeys_credential_id_unique" unique ("credential_id")',
   'create table "webauthn_challenges" ("id" varchar(32) not null, "purpose" varchar(16) not null, "challenge" varchar(128) not null, "user_id" int null, "pending_id" varchar(64) null, "created_at" timestamptz not null, "expires_at" timestamptz not null, constraint "webauthn_challenges_pkey" primary key ("id"))',
+  'create index "webauthn_challenges_user_challenge_idx" on "webauthn_challenges" ("user_id", "challenge")',
   'create index "webauthn_challenges_expires_at_idx" on "webauthn_challenges" ("expires_at")',
   'alter table "passkeys" add constraint "passkeys_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade',
   'alter table "webauthn_challenges" add constraint "webauthn_challenges_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade',
