@@ -1,13 +1,14 @@
 // Passkeys: registration and removal by the signed-in user (re-auth as
 // updateMe), and sign-in with one (second-factor/passkeys.ts, sign-in/passkey.ts).
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Passkey } from '../../entities';
 import type { Context } from '../context';
 import { authPayload } from '../payload';
 import { confirmation } from '../reauth';
 import { AuthPayload } from '../types/auth-payload.type';
 import { PasskeyType } from '../types/passkey';
+import { DeletePasskeyArgs, RegisterPasskeyArgs, SignInWithPasskeyArgs } from '../types/passkey.args';
 import { PasskeySignInOptionsType } from '../types/passkey-sign-in-options.type';
 
 /** The GraphQL view of a stored passkey (also for SecondFactors.passkeys). */
@@ -29,21 +30,13 @@ export class PasskeyResolver {
   @Mutation(() => PasskeyType, {
     description: "Adds the passkey from the authenticator's answer (credential.toJSON()); mails a notice. A refused answer is SECOND_FACTOR_INVALID.",
   })
-  async registerPasskey(
-    @Arg('response', () => GraphQLJSON) response: unknown,
-    @Ctx() ctx: Context,
-    @Arg('name', () => String, { nullable: true }) name?: string | null,
-  ): Promise<PasskeyType> {
+  async registerPasskey(@Args() { response, name }: RegisterPasskeyArgs, @Ctx() ctx: Context): Promise<PasskeyType> {
     return passkeyType(await ctx.services.passkeys.register(ctx.em, await ctx.requireViewer(), response, name));
   }
 
   @Authorized()
   @Mutation(() => Boolean, { description: 'Removes one of your passkeys (`password` as for passkeyRegistrationOptions); mails a notice.' })
-  async deletePasskey(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: Context,
-    @Arg('password', () => String, { nullable: true }) password?: string | null,
-  ): Promise<boolean> {
+  async deletePasskey(@Args() { id, password }: DeletePasskeyArgs, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.passkeys.remove(ctx.em, await ctx.requireViewer(), id, confirmation(ctx, password));
   }
 
@@ -61,11 +54,7 @@ export class PasskeyResolver {
     description:
       "Signs in with a passkey: the authenticator's answer (credential.toJSON()) to passkeySignInOptions. Complete on its own (amr hwk or swk, and mfa); a refused answer is INVALID_CREDENTIALS.",
   })
-  async signInWithPasskey(
-    @Arg('challengeId') challengeId: string,
-    @Arg('response', () => GraphQLJSON) response: unknown,
-    @Ctx() ctx: Context,
-  ): Promise<AuthPayload> {
+  async signInWithPasskey(@Args() { challengeId, response }: SignInWithPasskeyArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     return authPayload(ctx, await ctx.services.signIn.passkey.signIn(ctx.em, challengeId, response, ctx.client));
   }
 }

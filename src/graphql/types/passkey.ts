@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType('Passkey', { description: 'A passkey (WebAuthn credential) of the account.' })
+@ObjectType('Passkey')
 export class PasskeyType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
