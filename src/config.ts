@@ -100,11 +100,16 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
       mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
       passkeyOptions: r.rate('RATE_LIMIT_PASSKEY_OPTIONS', { limit: 30, window: 60 }),
+      signInCodeEmail: r.rate('RATE_LIMIT_SIGN_IN_CODE_EMAIL', { limit: 3, window: 900 }),
+      signInCodeIp: r.rate('RATE_LIMIT_SIGN_IN_CODE_IP', { limit: 20, window: 900 }),
+      signInCodeTries: r.rate('RATE_LIMIT_SIGN_IN_CODE_TRIES', { limit: 10, window: 3600 }),
     },
     account: {
       emailVerification: r.oneOf('ACCOUNT_EMAIL_VERIFICATION', ['none', 'optional', 'mandatory'] as const, 'optional'),
       passwordResetTimeout: r.int('PASSWORD_RESET_TIMEOUT', 3600, 60, 7 * DAY),
       emailVerificationTimeout: r.int('EMAIL_VERIFICATION_TIMEOUT', 3 * DAY, 60, 30 * DAY),
+      // A code of 6 digits must not live long; 1 s at least so a test can watch one expire.
+      signInCodeTimeout: r.int('SIGN_IN_CODE_TIMEOUT', 600, 1, 3600),
       passwordResetUrl: r.linkTemplate('PASSWORD_RESET_URL', 'http://localhost:3000/reset-password?token={token}'),
       emailVerificationUrl: r.linkTemplate('EMAIL_VERIFICATION_URL', 'http://localhost:3000/verify-email?token={token}'),
     },

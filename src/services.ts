@@ -11,6 +11,7 @@ import { StaffAccounts } from './accounts/staff-accounts';
 import { UserDirectory } from './accounts/user-directory';
 import { BackgroundTasks } from './background';
 import type { Config } from './config';
+import { deriveKey } from './crypto/derive-key';
 import type { Orm } from './db/orm';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -25,12 +26,14 @@ import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
 import type { SignInHook } from './sign-in/attempt';
+import { CodeSignIn } from './sign-in/code';
 import { PasskeySignIn } from './sign-in/passkey';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
 import { TokenRefresh } from './sign-in/refresh';
 import { RegistrationSignIn } from './sign-in/registration';
+import { SignInCodes } from './sign-in/sign-in-codes';
 import { SocialSignIn } from './sign-in/social';
 import { SocialLinking } from './social/linking';
 import { ProviderHttp } from './social/providers/http';
@@ -89,6 +92,8 @@ export interface Services {
     /** djangorestframework-jwt's refresh of an access token (issue 18's REST endpoints). */
     accessRefresh: AccessTokenRefresh;
     passkey: PasskeySignIn;
+    /** Email sign-in codes (requestSignInCode, signInWithCode). */
+    code: CodeSignIn;
   };
 }
 
@@ -134,6 +139,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const relyingParty = new RelyingParty(config.webauthn, config.jwt.secretKey);
   // The gate (issue 13) asks each in turn; the TOTP and recovery-code methods join this list.
   const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new PasskeyMethod(relyingParty, logger)];
+  const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
   return {
     config,
     orm,
@@ -171,6 +177,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       passwordChange: new PasswordChangeSignIn(accounts, pipeline),
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
       passkey: new PasskeySignIn(relyingParty, accountStore, rateLimiter, pipeline, logger, mandatory),
+      code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger }),
     },
   };
 }

@@ -73,6 +73,12 @@ export interface Config {
     readonly mailAddress: RateRule | null;
     /** passkeySignInOptions per client IP: each one stores a challenge. */
     readonly passkeyOptions: RateRule | null;
+    /** Sign-in codes mailed per address (requestSignInCode). */
+    readonly signInCodeEmail: RateRule | null;
+    /** requestSignInCode calls per client IP. */
+    readonly signInCodeIp: RateRule | null;
+    /** Wrong signInWithCode tries per address typed, over all its codes. */
+    readonly signInCodeTries: RateRule | null;
   };
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
@@ -97,6 +103,8 @@ export interface Config {
     readonly emailVerification: 'none' | 'optional' | 'mandatory';
     readonly passwordResetTimeout: number;
     readonly emailVerificationTimeout: number;
+    /** Seconds an email sign-in code works. */
+    readonly signInCodeTimeout: number;
     /** Link templates; `{token}` is replaced by the URL-encoded token. */
     readonly passwordResetUrl: string;
     readonly emailVerificationUrl: string;

@@ -12,6 +12,7 @@ import { MeResolver } from './resolvers/me.resolver';
 import { PasskeyResolver } from './resolvers/passkey.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
+import { SignInCodeResolver } from './resolvers/sign-in-code.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
 import { SocialAuthResolver, UserSocialAccountsResolver } from './resolvers/social-auth.resolver';
 import { UserConnectionResolver, UserResolver } from './resolvers/user.resolver';
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   UserSocialAccountsResolver,
   SocialAppResolver,
   PasskeyResolver,
+  SignInCodeResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

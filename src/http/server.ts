@@ -31,10 +31,18 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
   const djangoCompat = createDjangoCompat(services);
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: CompatState): Promise<void> => {
+    // Metrics labels name routes, never raw paths: random URLs must not grow the series without bound.
+    // Each label is set before its route answers: 'finish' can fire before an await resumes.
+    state.operation = `http:${path}`;
     if (await handleOpsRoute(services, path, req, res)) return;
+    state.operation = 'graphiql';
     if (graphiql?.(path, req, res)) return;
+    state.operation = undefined;
     if (djangoCompat && path !== GRAPHQL_PATH && (await djangoCompat(req, res, path, state))) return;
-    if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', notFound);
+    if (path !== GRAPHQL_PATH) {
+      state.operation = 'not_found';
+      return sendError(res, 404, 'NOT_FOUND', notFound);
+    }
     // A person opening the endpoint in a browser wants the playground (a query string opens in its editor).
     if (graphiql && opensInBrowser(req)) {
       res.writeHead(302, { location: GRAPHIQL_PATH + (req.url ?? '').slice(path.length) }).end();
@@ -63,7 +71,7 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
     const state: CompatState = {};
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const operation = path === GRAPHQL_PATH ? (state.ctx?.request.operation ?? 'invalid') : (state.operation ?? path);
+      const operation = path === GRAPHQL_PATH ? (state.ctx?.request.operation ?? 'invalid') : (state.operation ?? 'other');
       metrics.requests.inc({ operation, status: String(res.statusCode) });
       metrics.requestDuration.observe({ operation }, seconds);
       logger.info(

@@ -3,7 +3,7 @@ import type { MailMessage } from './mailer';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function message(to: string, subject: string, lines: string[], link?: { url: string; label: string }): MailMessage {
+export function message(to: string, subject: string, lines: string[], link?: { url: string; label: string }): MailMessage {
   const text = [...lines, ...(link ? ['', `${link.label}: ${link.url}`] : []), '', '— authql'].join('\n');
   const html =
     lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n') +

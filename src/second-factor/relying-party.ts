@@ -3,18 +3,26 @@
 // origin is http://localhost:<the port the server listens on>, known only
 // once it listens, so createApp tells it.
 import { createHmac } from 'node:crypto';
-import type { WebAuthnConfig } from '../config/types';
 import { deriveKey, type MasterSecret } from '../crypto/derive-key';
 import type { User } from '../entities';
 import { AppError } from '../errors';
 import type { Expected } from './webauthn';
+
+/** The WEBAUTHN_* settings (config's WebAuthnConfig), passed in: this folder never imports config. */
+export interface RelyingPartySettings {
+  readonly enabled: boolean;
+  readonly rpId: string;
+  readonly rpName: string;
+  /** null: http://localhost:<listening port>. */
+  readonly origins: readonly string[] | null;
+}
 
 export class RelyingParty {
   private listening: readonly string[] = [];
   private readonly handleKey: Buffer;
 
   constructor(
-    private readonly cfg: WebAuthnConfig,
+    private readonly cfg: RelyingPartySettings,
     master: MasterSecret,
   ) {
     this.handleKey = deriveKey(master, 'webauthn-user-handle');

@@ -14,6 +14,8 @@ import { ROOT } from '../helpers/process';
 import { startTestServer } from '../helpers/server';
 
 const MANAGE = join(ROOT, 'dist/src/cli/manage.js');
+// Each test starts several CLI processes (~1 s each on a quiet machine); on a loaded one they need longer.
+jest.setTimeout(120_000);
 const databases: TestDatabase[] = [];
 afterAll(() => Promise.all(databases.map((d) => d.drop())));
 

@@ -142,3 +142,14 @@ test('/readyz answers 503 when the database is gone, and GraphQL says SERVICE_UN
     await s.stop();
   }
 });
+
+test('unknown paths share one metrics label, so random URLs cannot grow the metrics without bound', async () => {
+  const healthz = (text: string) => sample(text, 'authql_http_requests_total', 'operation="http:/healthz",status="200"');
+  const before = healthz(await metricsText());
+  for (let i = 0; i < 3; i++) expect((await fetch(`${server.app.origin}/no-such-${i}`)).status).toBe(404);
+  await fetch(`${server.app.origin}/healthz`);
+  const text = await metricsText();
+  expect(text).not.toMatch(/operation="\/no-such-/);
+  expect(sample(text, 'authql_http_requests_total', 'operation="not_found",status="404"')).toBe(3);
+  expect(healthz(text)).toBe(before + 1);
+});

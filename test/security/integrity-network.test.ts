@@ -1,6 +1,6 @@
 // Per-IP throttles see IPv6 networks: one IPv6 client usually holds a whole
 // /64 and can rotate addresses inside it at will, so every per-IP budget
-// (login, register, reset, social, refresh) is kept per /64. Clients come in
+// (login, register, reset, sign-in code, social, refresh) is kept per /64. Clients come in
 // through X-Forwarded-For from a trusted loopback proxy, as behind a real one.
 import { createServer } from 'node:net';
 import { registerUser } from '../helpers/fixtures';
@@ -43,6 +43,12 @@ const ATTEMPTS: Array<[string, string, string | undefined, Attempt]> = [
     'RATE_LIMIT_PASSWORD_RESET_IP',
     undefined,
     (s, ip) => s.gql('mutation($e: String!) { requestPasswordReset(email: $e) }', { e: `${unique()}@example.test` }, from(ip)),
+  ],
+  [
+    'requestSignInCode',
+    'RATE_LIMIT_SIGN_IN_CODE_IP',
+    undefined,
+    (s, ip) => s.gql('mutation($e: String!) { requestSignInCode(email: $e) }', { e: `${unique()}@example.test` }, from(ip)),
   ],
   // No provider app is stored: the attempt is counted, then refused as not configured.
   ['socialLogin', 'RATE_LIMIT_SOCIAL', 'SOCIAL_AUTH_FAILED', (s, ip) => s.gql(SOCIAL_LOGIN, { provider: 'KAKAO', accessToken: 'some-access-token' }, from(ip))],

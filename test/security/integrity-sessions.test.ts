@@ -138,17 +138,19 @@ async function seed(s: TestServer, smtp: FakeSmtp) {
   await em().nativeUpdate(OneTimeToken, { id: idOf(reset) }, { expiresAt: new Date(Date.now() - 1000) }); // an expired one
   const login = async () => (await s.gql(LOGIN, { username: u.user.username, password: u.password })).data.login;
   const [revoked, expired, live] = [await login(), await login(), await login()];
-  expect((await s.gql(LOGOUT, { r: revoked.refreshToken })).data.logout).toBe(true);
   const sid = async (t: string) => (await em().findOneOrFail(RefreshToken, idOf(t))).session.id;
-  await em().nativeUpdate(Session, { id: await sid(expired.refreshToken) }, { expiresAt: new Date(Date.now() - 1000) });
-  // The live session keeps its rotated-away token: reuse detection needs it.
-  const rotated = (await s.gql(REFRESH, { refreshToken: live.refreshToken })).data.refreshToken;
+  // Session ids are read while the rows are live: the sweep runs every second and may purge an ended one at once.
   const ids = {
     revoked: await sid(revoked.refreshToken),
     expired: await sid(expired.refreshToken),
-    live: await sid(rotated.refreshToken),
+    live: await sid(live.refreshToken),
     registered: await sid(u.refreshToken),
   };
+  expect((await s.gql(LOGOUT, { r: revoked.refreshToken })).data.logout).toBe(true);
+  await em().nativeUpdate(Session, { id: ids.expired }, { expiresAt: new Date(Date.now() - 1000) });
+  // The live session keeps its rotated-away token: reuse detection needs it.
+  const rotated = (await s.gql(REFRESH, { refreshToken: live.refreshToken })).data.refreshToken;
+  expect(await sid(rotated.refreshToken)).toBe(ids.live);
   return { u, ids, live, rotated, oneTime: [idOf(verification), idOf(reset)] };
 }
 
