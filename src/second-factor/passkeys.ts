@@ -47,6 +47,8 @@ export class PasskeyService {
     this.rp.requireEnabled();
     const label = (name ?? '').trim() || `Passkey ${(await em.count(Passkey, { user })) + 1}`;
     if (label.length > MAX_NAME) throw badInput('name', `A passkey name is at most ${MAX_NAME} characters.`);
+    // The name is shown in lists and quoted in notice mails: no line breaks or other control characters.
+    if (/\p{Cc}/u.test(label)) throw badInput('name', 'A passkey name cannot contain line breaks or control characters.');
     try {
       const sent = clientChallenge(response);
       const taken = sent === null ? null : await takeChallenge(em, { challenge: sent, purpose: 'registration', userId: user.id });

@@ -9,7 +9,7 @@ import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures';
 import { useMailServers } from '../helpers/mail-servers';
 import { VERIFY } from '../helpers/operations';
 import { addPasskey, DELETE_PASSKEY, passkeySignIn, REGISTER_PASSKEY, REGISTRATION_OPTIONS, SIGN_IN_OPTIONS, SIGN_IN_WITH_PASSKEY } from '../helpers/passkeys';
-import { errorCode, type TestServer } from '../helpers/server';
+import { errorCode, firstError, type TestServer } from '../helpers/server';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
 
 const RP_ID = 'app.example.test';
@@ -62,8 +62,13 @@ test('registration: ES256, none attestation, discoverable, UV required; the pass
   expect(() => key.create(again)).toThrow(/InvalidStateError/);
 });
 
-test('registration needs the password (as updateMe) and a signed-in user', async () => {
+test('registration needs the password (as updateMe) and a signed-in user; names are one short line', async () => {
   const user = await registerUser(server);
+  expect(firstError(await addPasskey(server, authenticator(), user, { name: 'Laptop\nClick https://evil.example' }))?.extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    field: 'name',
+  });
+  expect(firstError(await addPasskey(server, authenticator(), user, { name: 'x'.repeat(101) }))?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
   expect(errorCode(await server.gql(REGISTRATION_OPTIONS, { password: 'wrong password' }, { token: user.token }))).toBe('BAD_USER_INPUT');
   expect(errorCode(await server.gql(REGISTRATION_OPTIONS, { password: GOOD_PASSWORD }))).toBe('UNAUTHENTICATED');
 });
