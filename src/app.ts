@@ -101,6 +101,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const sweeper = new Sweeper(orm, config.cleanup, logger);
     sweeper.start();
     const { port } = httpServer.address() as AddressInfo;
+    // Without WEBAUTHN_ORIGINS (development) passkeys answer for http://localhost on this port.
+    services.relyingParty.listeningOn(port);
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
     const playground = config.graphql.graphiql ? { playground: origin + GRAPHIQL_PATH } : {};

@@ -11,6 +11,7 @@ import { productionProblems } from './config/production';
 import { Reader } from './config/reader';
 import { readSecondFactor } from './config/second-factor';
 import type { Config, Env, NodeEnv } from './config/types';
+import { readWebAuthn } from './config/webauthn';
 import { databaseUrlProblems } from './db/database-url';
 import { trustProxyProblems } from './net/trusted-proxies';
 import { JWT_ALGORITHMS, type JwtAlgorithm, keyProblems } from './sessions/keys';
@@ -100,6 +101,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       secondFactor: r.rate('RATE_LIMIT_SECOND_FACTOR', { limit: 10, window: 900 }),
       mailUser: r.rate('RATE_LIMIT_MAIL_USER', { limit: 3, window: 600 }),
       mailAddress: r.rate('RATE_LIMIT_MAIL_ADDRESS', { limit: 5, window: 3600 }),
+      passkeyOptions: r.rate('RATE_LIMIT_PASSKEY_OPTIONS', { limit: 30, window: 60 }),
       signInCodeEmail: r.rate('RATE_LIMIT_SIGN_IN_CODE_EMAIL', { limit: 3, window: 900 }),
       signInCodeIp: r.rate('RATE_LIMIT_SIGN_IN_CODE_IP', { limit: 20, window: 900 }),
       signInCodeTries: r.rate('RATE_LIMIT_SIGN_IN_CODE_TRIES', { limit: 10, window: 3600 }),
@@ -129,6 +131,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     corsOrigins: r.list('CORS_ORIGINS'),
     djangoCompat: readDjangoCompat(r, isProduction),
     secondFactor: readSecondFactor(r, secretKey ?? ''),
+    webauthn: readWebAuthn(r, isProduction),
     redisUrl: r.str('REDIS_URL'),
     redisKeyPrefix: r.str('REDIS_KEY_PREFIX', 'authql:'),
     trustProxy: r.list('TRUST_PROXY'),

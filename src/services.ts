@@ -20,8 +20,11 @@ import { SecondFactorChallenges } from './second-factor/challenges';
 import type { SecondFactorMethod } from './second-factor/method';
 import { SecondFactorNotices } from './second-factor/notices';
 import { SecondFactorOverview } from './second-factor/overview';
+import { PasskeyMethod } from './second-factor/passkey-method';
+import { PasskeyService } from './second-factor/passkeys';
 import { RecoveryCodeMethod } from './second-factor/recovery-code-method';
 import { RecoveryCodeStore } from './second-factor/recovery-code-store';
+import { RelyingParty } from './second-factor/relying-party';
 import { TotpFactors } from './second-factor/totp-factors';
 import { TotpMethod } from './second-factor/totp-method';
 import { TotpSettings } from './second-factor/totp-settings';
@@ -32,6 +35,7 @@ import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
 import type { SignInHook } from './sign-in/attempt';
 import { CodeSignIn } from './sign-in/code';
+import { PasskeySignIn } from './sign-in/passkey';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
 import { SignInPipeline } from './sign-in/pipeline';
@@ -87,6 +91,10 @@ export interface Services {
     totp: TotpSettings;
     overview: SecondFactorOverview;
   };
+  /** WEBAUTHN_*: the relying party passkeys are made for. */
+  relyingParty: RelyingParty;
+  /** A user's own passkeys: registration, listing, removal. */
+  passkeys: PasskeyService;
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -97,6 +105,7 @@ export interface Services {
     passwordChange: PasswordChangeSignIn;
     /** djangorestframework-jwt's refresh of an access token (issue 18's REST endpoints). */
     accessRefresh: AccessTokenRefresh;
+    passkey: PasskeySignIn;
     /** Email sign-in codes (requestSignInCode, signInWithCode). */
     code: CodeSignIn;
     /** verifySecondFactor: the second step of a sign-in the gate stopped. */
@@ -147,12 +156,14 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const totpFactors = new TotpFactors(secrets);
   const recoveryCodes = new RecoveryCodeStore(secrets);
   const recovery = new RecoveryCodeMethod(recoveryCodes, notices);
-  // The second factors, in the order extensions.methods lists them; passkeys (B13) join here.
-  const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new TotpMethod(totpFactors), recovery];
+  const relyingParty = new RelyingParty(config.webauthn, config.jwt.secretKey);
+  // The second factors, in the order extensions.methods lists them.
+  const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new TotpMethod(totpFactors), recovery, new PasskeyMethod(relyingParty, logger)];
   const challenges = new SecondFactorChallenges();
   const gate = new SecondFactorGate(SECOND_FACTOR_METHODS, challenges);
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: [gate, ...SIGN_IN_HOOKS] });
   const mandatory = config.account.emailVerification === 'mandatory';
+  const passkeys = new PasskeyService(relyingParty, reauth, mail, logger);
   const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
   return {
     config,
@@ -191,8 +202,12 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
         notices,
         issuer: config.secondFactor.totpIssuer,
       }),
-      overview: new SecondFactorOverview(SECOND_FACTOR_METHODS, totpFactors, recoveryCodes, challenges, notices),
+      overview: new SecondFactorOverview(SECOND_FACTOR_METHODS, totpFactors, recoveryCodes, challenges, notices, async (em, user) =>
+        (await passkeys.list(em, user)).map((p) => ({ id: String(p.id), name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })),
+      ),
     },
+    relyingParty,
+    passkeys,
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),
@@ -203,6 +218,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
       accessRefresh: new AccessTokenRefresh(jwt, sessions, rateLimiter),
       code: new CodeSignIn({ codes, rateLimiter, pipeline, sessions, mailer, background, orm, logger, secondFactors: SECOND_FACTOR_METHODS }),
       secondFactor: new SecondFactorSignIn(SECOND_FACTOR_METHODS, challenges, rateLimiter, pipeline),
+      passkey: new PasskeySignIn(relyingParty, accountStore, rateLimiter, pipeline, logger, mandatory),
     },
   };
 }

@@ -75,6 +75,50 @@
     message('');
   }
 
+  // Passkeys: the server's options JSON in, credential.toJSON() out (WebAuthn L3's JSON helpers).
+  const webauthn = () => typeof PublicKeyCredential !== 'undefined' && typeof PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
+  // An IP address is never a WebAuthn RP ID; in development the RP ID is localhost.
+  const ipHost = () => /^[\d.]+$|^\[/.test(location.hostname);
+  const unusable = () => {
+    if (!webauthn()) return 'This browser cannot use passkeys here (no WebAuthn JSON support).';
+    if (ipHost()) return `Passkeys need a domain name: open http://localhost:${location.port}${location.pathname} instead.`;
+    return null;
+  };
+
+  async function passkeySignIn(username) {
+    if (unusable()) return message(unusable());
+    const o = await call('mutation ($u: String) { passkeySignInOptions(username: $u) { challengeId options } }', { u: username || null });
+    if (o.errors) return message(`Passkey sign-in failed: ${describe(o.errors[0])}`);
+    const { challengeId, options } = o.data.passkeySignInOptions;
+    const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+    const r = await call(`mutation ($c: String!, $r: JSON!) { signInWithPasskey(challengeId: $c, response: $r) { ${TOKENS} } }`, {
+      c: challengeId,
+      r: credential.toJSON(),
+    });
+    if (r.errors) return message(`Passkey sign-in failed: ${describe(r.errors[0])}`);
+    const { token, refreshToken, payload } = r.data.signInWithPasskey;
+    if (!token) return message('Signed in with cookies (JWT_HIDE_TOKEN_FIELDS): the browser sends them by itself.', true);
+    save({ token, refreshToken, username: payload.username, exp: payload.exp });
+    message('Signed in with a passkey.', true);
+  }
+
+  async function addPasskey(password) {
+    if (unusable()) return message(unusable());
+    const own = (query, variables) =>
+      authFetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }).then((res) =>
+        res.json(),
+      );
+    const o = await own('mutation ($p: String) { passkeyRegistrationOptions(password: $p) }', { p: password || null });
+    if (o.errors) return message(`Adding a passkey failed: ${describe(o.errors[0])}`);
+    const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(o.data.passkeyRegistrationOptions) });
+    const r = await own('mutation ($r: JSON!, $n: String) { registerPasskey(response: $r, name: $n) { id name } }', {
+      r: credential.toJSON(),
+      n: `Playground (${navigator.platform || 'browser'})`,
+    });
+    if (r.errors) return message(`Adding a passkey failed: ${describe(r.errors[0])}`);
+    message(`Passkey "${r.data.registerPasskey.name}" added.`, true);
+  }
+
   /** One refresh at a time: every request that needs one waits for the same call. */
   function refresh() {
     if (!session?.refreshToken) return Promise.resolve(false);
@@ -172,6 +216,15 @@
     render();
   });
   $('sign-out').addEventListener('click', () => void signOut());
+  // A browser refusal (NotAllowedError: cancelled, timed out, no passkey) is shown by name.
+  const failed = (what) => (err) => message(`${what} failed: ${err.name || 'Error'}${err.message ? ` (${err.message})` : ''}`);
+  $('passkey-sign-in').addEventListener('click', () => {
+    passkeySignIn($('username').value.trim()).catch(failed('Passkey sign-in'));
+  });
+  $('add-passkey').addEventListener('click', () => {
+    addPasskey($('passkey-password').value).catch(failed('Adding a passkey'));
+    $('passkey-password').value = '';
+  });
   setInterval(tick, 1000);
   render();
 

@@ -10,6 +10,7 @@ import { type Mailer, sendInBackground } from '../mail/mailer';
 import {
   emailChangedEmail,
   link,
+  passkeyEmail,
   passwordChangedEmail,
   passwordResetEmail,
   registrationAttemptEmail,
@@ -51,6 +52,11 @@ export class AccountMail {
   /** Every link and unlink is told to the account: a stolen session must not add a way in silently. */
   socialAccount(user: User, providerName: string, change: 'connected' | 'disconnected'): void {
     if (user.email) this.send(socialAccountEmail(user.email, user.username, providerName, change));
+  }
+
+  /** Passkeys added and removed, for the same reason. */
+  passkey(user: User, name: string, change: 'added' | 'removed'): void {
+    if (user.email) this.send(passkeyEmail(user.email, user.username, name, change));
   }
 
   emailChanged(user: User, oldEmail: string | null | undefined): void {

@@ -73,6 +73,8 @@ export interface Config {
     readonly mailUser: RateRule | null;
     /** Account mails (verification links, registration notices) per recipient address. */
     readonly mailAddress: RateRule | null;
+    /** passkeySignInOptions per client IP: each one stores a challenge. */
+    readonly passkeyOptions: RateRule | null;
     /** Sign-in codes mailed per address (requestSignInCode). */
     readonly signInCodeEmail: RateRule | null;
     /** requestSignInCode calls per client IP. */
@@ -141,6 +143,8 @@ export interface Config {
     /** authql's public URL for links in answers; unset: built from the Host header (refused in production). */
     readonly publicUrl?: string;
   };
+  /** Passkeys: the relying party and the origins that may answer for it (config/webauthn.ts). */
+  readonly webauthn: WebAuthnConfig;
   readonly social: {
     /**
      * Every provider endpoint its descriptor declares (social/providers/*.ts),
@@ -157,4 +161,13 @@ export interface Config {
     /** Link a new social identity to the local account with the same email (both verified). */
     readonly connectByEmail: boolean;
   };
+}
+
+export interface WebAuthnConfig {
+  /** False in production without WEBAUTHN_RP_ID: the passkey operations answer FORBIDDEN. */
+  readonly enabled: boolean;
+  readonly rpId: string;
+  readonly rpName: string;
+  /** Web origins (https://…), Android app origins (android:apk-key-hash:…); null: http://localhost:<listening port>. */
+  readonly origins: readonly string[] | null;
 }

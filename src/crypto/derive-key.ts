@@ -9,6 +9,7 @@ import { hkdfSync } from 'node:crypto';
 export type KeyPurpose =
   | 'totp-secret' // SecretBox: TOTP secrets at rest
   | 'recovery-code' // HMAC key: recovery code hashes
+  | 'webauthn-user-handle' // HMAC key: WebAuthn user handles from user ids
   | 'sign-in-code'; // HMAC key: email sign-in code hashes
 
 export type MasterSecret = string | Uint8Array;

@@ -1,5 +1,6 @@
 import { DjangoUser } from './django-user.entity';
 import { OneTimeToken } from './one-time-token.entity';
+import { Passkey } from './passkey.entity';
 import { RecoveryCode } from './recovery-code.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { SecondFactorChallenge } from './second-factor-challenge.entity';
@@ -9,8 +10,38 @@ import { SocialAccount } from './social-account.entity';
 import { SocialApp } from './social-app.entity';
 import { TotpFactor } from './totp-factor.entity';
 import { User } from './user.entity';
+import { WebAuthnChallenge } from './webauthn-challenge.entity';
 
 export { SocialProvider } from '../social/providers/provider-id';
 export type { OneTimePurpose } from './one-time-token.entity';
-export { DjangoUser, OneTimeToken, RecoveryCode, RefreshToken, SecondFactorChallenge, Session, SignInCode, SocialAccount, SocialApp, TotpFactor, User };
-export const ENTITIES = [User, Session, RefreshToken, OneTimeToken, SocialApp, SocialAccount, DjangoUser, SignInCode, TotpFactor, RecoveryCode, SecondFactorChallenge];
+export type { WebAuthnPurpose } from './webauthn-challenge.entity';
+export {
+  DjangoUser,
+  OneTimeToken,
+  Passkey,
+  RecoveryCode,
+  RefreshToken,
+  SecondFactorChallenge,
+  Session,
+  SignInCode,
+  SocialAccount,
+  SocialApp,
+  TotpFactor,
+  User,
+  WebAuthnChallenge,
+};
+export const ENTITIES = [
+  User,
+  Session,
+  RefreshToken,
+  OneTimeToken,
+  SocialApp,
+  SocialAccount,
+  DjangoUser,
+  SignInCode,
+  TotpFactor,
+  RecoveryCode,
+  SecondFactorChallenge,
+  Passkey,
+  WebAuthnChallenge,
+];

@@ -9,6 +9,7 @@ import { authChecker } from './auth-checker';
 import { AdminUserResolver } from './resolvers/admin-user.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
+import { PasskeyResolver } from './resolvers/passkey.resolver';
 import { PasswordResolver } from './resolvers/password.resolver';
 import { SecondFactorResolver, UserSecondFactorsResolver } from './resolvers/second-factor.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   SocialAuthResolver,
   UserSocialAccountsResolver,
   SocialAppResolver,
+  PasskeyResolver,
   SignInCodeResolver,
   SecondFactorResolver,
   UserSecondFactorsResolver,

@@ -77,3 +77,13 @@ export const registrationAttemptEmail = (to: string, username: string) =>
     'If it was you: you already have an account. Sign in with it, or reset your password if you forgot it.',
     'If it was not you, ignore this email.',
   ]);
+
+/** Every passkey added or removed is told to the account: a stolen session must not add a way in silently. */
+export const passkeyEmail = (to: string, username: string, name: string, change: 'added' | 'removed') =>
+  message(to, change === 'added' ? 'A passkey was added to your account' : 'A passkey was removed from your account', [
+    `Hello ${username},`,
+    change === 'added'
+      ? `The passkey "${name}" was just added to your account: whoever holds it can now sign in as you without a password.`
+      : `The passkey "${name}" was just removed from your account: it can no longer be used to sign in.`,
+    'If it was not you, sign in, remove the passkeys you do not recognise, change your password, and contact support.',
+  ]);

@@ -11,7 +11,7 @@ import type { SecondFactorNotices } from './notices';
 import type { RecoveryCodeStore } from './recovery-code-store';
 import type { TotpFactors } from './totp-factors';
 
-/** A registered passkey as the API lists it (B13 fills the list). */
+/** A registered passkey as the API lists it. */
 export interface PasskeySummary {
   id: string;
   name: string;
@@ -34,7 +34,7 @@ export class SecondFactorOverview {
     private readonly codes: RecoveryCodeStore,
     private readonly challenges: SecondFactorChallenges,
     private readonly notices: SecondFactorNotices,
-    /** Until passkeys exist (issue 13, B13): none. */
+    /** The user's passkeys (PasskeyService.list). */
     private readonly passkeys: PasskeyLister = async () => [],
   ) {}
 

@@ -10,13 +10,14 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import { OneTimeToken, RefreshToken, SecondFactorChallenge, Session } from '../entities';
+import { OneTimeToken, RefreshToken, SecondFactorChallenge, Session, WebAuthnChallenge } from '../entities';
 
 export interface PurgeCounts {
   sessions: number;
   refreshTokens: number;
   oneTimeTokens: number;
   secondFactorChallenges: number;
+  webauthnChallenges: number;
 }
 
 /** Sessions per transaction, so a large backlog never holds a long lock. */
@@ -24,7 +25,7 @@ const BATCH = 500;
 
 export async function purgeEnded(em: EntityManager, retentionSeconds: number, now = new Date()): Promise<PurgeCounts> {
   const endedBefore = new Date(now.getTime() - retentionSeconds * 1000);
-  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0, secondFactorChallenges: 0 };
+  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0, secondFactorChallenges: 0, webauthnChallenges: 0 };
   for (;;) {
     const fork = em.fork();
     const ended = await fork.find(
@@ -45,12 +46,15 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, no
   counts.secondFactorChallenges = await em
     .fork()
     .nativeDelete(SecondFactorChallenge, { $or: [{ expiresAt: { $lt: endedBefore } }, { usedAt: { $lt: endedBefore } }] });
+  // A used WebAuthn challenge is deleted as it is used; an expired one is worthless at once, so no retention.
+  counts.webauthnChallenges = await em.fork().nativeDelete(WebAuthnChallenge, { expiresAt: { $lt: now } });
   return counts;
 }
 
 export const describePurge = (c: PurgeCounts): string =>
   `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens. ` +
-  `Removed ${c.secondFactorChallenges} used or expired second-factor challenges.`;
+  `Removed ${c.secondFactorChallenges} used or expired second-factor challenges` +
+  `${c.webauthnChallenges > 0 ? ` and ${c.webauthnChallenges} expired WebAuthn challenges` : ''}.`;
 
 /** The periodic sweep: started by createApp, stopped (and waited for) by app.stop(). */
 export class Sweeper {
@@ -78,7 +82,7 @@ export class Sweeper {
     if (this.running) return; // a slow sweep is never overlapped by the next
     this.running = purgeEnded(this.orm.em.fork(), this.cfg.retention)
       .then((counts) => {
-        if (counts.sessions + counts.oneTimeTokens + counts.secondFactorChallenges > 0)
+        if (counts.sessions + counts.oneTimeTokens + counts.secondFactorChallenges + counts.webauthnChallenges > 0)
           this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
       })
       .catch((err: unknown) =>

@@ -43,6 +43,7 @@ export function testEnv(env: Env, databaseUrl?: string): Env {
     RATE_LIMIT_REAUTH: '10000/60',
     RATE_LIMIT_MAIL_USER: '10000/60',
     RATE_LIMIT_MAIL_ADDRESS: '10000/60',
+    RATE_LIMIT_PASSKEY_OPTIONS: '10000/60',
     ...env,
   };
 }

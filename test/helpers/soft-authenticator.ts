@@ -70,6 +70,8 @@ export interface Override {
   userHandle?: Uint8Array | null;
   /** Keep the counter where it is (replay the last value). */
   repeatCounter?: boolean;
+  /** create(): make the new credential with this id (an attacker copying another account's credential id). */
+  newCredentialId?: Uint8Array;
 }
 
 interface CreationOptions {
@@ -121,7 +123,13 @@ export class SoftAuthenticator {
         [-3, Buffer.from(jwk.y!, 'base64url')],
       ]),
     );
-    const cred: SoftCredential = { id: randomBytes(32), privateKey, rpId, userHandle: Buffer.from(opts.user.id, 'base64url'), counter: 0 };
+    const cred: SoftCredential = {
+      id: over.newCredentialId ? Buffer.from(over.newCredentialId) : randomBytes(32),
+      privateKey,
+      rpId,
+      userHandle: Buffer.from(opts.user.id, 'base64url'),
+      counter: 0,
+    };
     const attested = Buffer.concat([Buffer.alloc(16), Buffer.from([cred.id.length >> 8, cred.id.length & 0xff]), cred.id, cose]);
     const authData = Buffer.concat([sha256(rpId), Buffer.from([this.flags(FLAG.AT, over)]), u32(this.nextCounter(cred, over)), attested]);
     const attestationObject = cbor(

@@ -6,6 +6,7 @@ import { Migration20261126200000 } from './Migration20261126200000';
 import { Migration20261126300000 } from './Migration20261126300000';
 import { Migration20261126400000 } from './Migration20261126400000';
 import { Migration20261202100000 } from './Migration20261202100000';
+import { Migration20261202200000 } from './Migration20261202200000';
 import { Migration20261202300000 } from './Migration20261202300000';
 
 export const MIGRATIONS = [
@@ -15,5 +16,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261126300000', class: Migration20261126300000 },
   { name: 'Migration20261126400000', class: Migration20261126400000 },
   { name: 'Migration20261202100000', class: Migration20261202100000 },
+  { name: 'Migration20261202200000', class: Migration20261202200000 },
   { name: 'Migration20261202300000', class: Migration20261202300000 },
 ];
