@@ -2,6 +2,7 @@
 // reads it) is checked up front (cheap); the user is loaded once, on first
 // need, in a single query that also checks the session the token was issued in.
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { rawRows } from '../db/raw-query';
 import { User } from '../entities';
 import { loadedColumns } from '../entities/loaded-columns';
 import { AppError, type AuthFailureReason, withReason } from '../errors';
@@ -25,10 +26,8 @@ type ViewerProblem = Extract<AuthFailureReason, 'TOKEN_INVALID' | 'USER_INACTIVE
 
 /**
  * One query: the user's row (chosen columns) and whether the token's session
- * is live. Its text is written once per column list and its values are
- * bindings, so the text repeats and SQLite runs a kept prepared statement
- * (db/statement-cache.ts); building it with knex's query builder on every
- * request cost more than running it.
+ * is live, written once per column list (db/raw-query.ts: building it with
+ * knex's query builder on every request cost more than running it).
  */
 const viewerSql = new Map<readonly string[], string>();
 function viewerQuery(columns: readonly string[]): string {
@@ -49,9 +48,7 @@ async function viewerRow(
   columns: readonly string[],
 ): Promise<{ row: Record<string, unknown> } | { reason: ViewerProblem }> {
   // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
-  const result = (await em.getKnex().raw(viewerQuery(columns), [claims.sid, Number(claims.sub)])) as Row[] | { rows: Row[] };
-  // knex answers a raw query with the driver's own result: rows from better-sqlite3, { rows } from pg.
-  const row = (Array.isArray(result) ? result : result.rows)[0];
+  const [row] = await rawRows(em, viewerQuery(columns), [claims.sid, Number(claims.sub)]);
   if (!row) return { reason: 'TOKEN_INVALID' };
   const liveSession = Number(row.live_session) === 1;
   delete row.live_session;
@@ -60,8 +57,6 @@ async function viewerRow(
   if (!liveSession || Number(row.token_version) !== claims.ver) return { reason: 'TOKEN_INVALID' };
   return { row };
 }
-
-type Row = Record<string, unknown>;
 
 /** Null when the token's user still exists, is active, has the same token version and a live session. */
 export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClaims): Promise<ViewerProblem | null> {
