@@ -28,6 +28,12 @@ export interface Context {
   viewerId(): number | null;
   /** The signed-in user, or null for anonymous and failed authentication. */
   viewer(): Promise<User | null>;
+  /**
+   * What viewer() would answer, when that is already known (signed in by this
+   * request, or looked up already); undefined before the lookup. Lets a field
+   * resolved once per row of a page answer without a promise per row.
+   */
+  knownViewer(): User | null | undefined;
   /** The signed-in user, or UNAUTHENTICATED with the reason. */
   requireViewer(): Promise<User>;
 }
@@ -60,11 +66,13 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   };
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   let loadedUser: User | null = null;
+  let settled = auth.kind !== 'token';
   const resolve = () => {
     if (auth.kind === 'anonymous') return Promise.resolve({ reason: 'MISSING_TOKEN' as const });
     if (auth.kind === 'failed') return Promise.resolve({ reason: auth.reason });
     loaded ??= loadViewer(lazy.em, auth.claims).then((r) => {
       if ('user' in r) loadedUser = r.user;
+      settled = true;
       return r;
     });
     return loaded;
@@ -82,6 +90,10 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
       if (this.request.signedIn) return this.request.signedIn;
       const r = await resolve();
       return 'user' in r ? r.user : null;
+    },
+    knownViewer() {
+      if (this.request.signedIn) return this.request.signedIn;
+      return settled ? loadedUser : undefined;
     },
     async requireViewer() {
       const r = await resolve();
