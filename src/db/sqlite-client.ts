@@ -14,6 +14,8 @@
 // - A statement run with bindings is prepared once per connection and kept
 //   (statement-cache.ts): knex prepares every statement again, and compiling
 //   the viewer's query cost more than running it.
+// - readNow: a read run at once on the connection, past knex's pool and
+//   runner, when that is the same as queueing for it (no transaction open).
 import { BetterSqliteKnexDialect } from '@mikro-orm/better-sqlite';
 import type { Database } from 'better-sqlite3';
 import { preparedOn } from './statement-cache';
@@ -52,7 +54,33 @@ export function sqliteClient(budgetMs: number) {
       return trx;
     }
 
+    /** The pool's one connection, once a query has run on it (so its settings are in place). */
+    private current: Database | undefined;
+
+    /**
+     * The rows of a read run at once on the connection, or undefined when
+     * that would not be the same as queueing for it through knex: no open
+     * connection yet, a transaction open on it (its writes are not committed,
+     * and a read from outside must not see them), not a read, or SQLite busy
+     * (the queued path waits asynchronously). With no transaction open,
+     * nothing can be half-way through on the connection: better-sqlite3 runs
+     * each statement synchronously.
+     */
+    readNow(sql: string, bindings: readonly unknown[]): unknown[] | undefined {
+      const conn = this.current;
+      if (!conn?.open || conn.inTransaction) return undefined;
+      const statement = preparedOn(conn, sql);
+      if (!statement.reader) return undefined;
+      try {
+        return statement.all(this._formatBindings(bindings));
+      } catch (err) {
+        if (isBusy(err)) return undefined;
+        throw err;
+      }
+    }
+
     async _query(conn: Database, obj: KnexQuery): Promise<unknown> {
+      this.current = conn;
       const retryable = !conn.inTransaction;
       const deadline = Date.now() + budgetMs;
       for (let wait = FIRST_PAUSE_MS; ; wait = Math.min(wait * 2, MAX_PAUSE_MS)) {

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import Database from 'better-sqlite3';
 import { openOrm, sqlitePath } from '../../src/db/orm';
+import { rawRows } from '../../src/db/raw-query';
 import { BLOCKING_WAIT_MS } from '../../src/db/sqlite-client';
 import { preparedOn, STATEMENT_CACHE_SIZE } from '../../src/db/statement-cache';
 import { freshSqliteDatabase, type TestDatabase } from '../helpers/database';
@@ -107,6 +108,31 @@ describe('kept prepared statements', () => {
       // SQLite prepares a kept statement again by itself when the schema changes (a migration).
       await knex.raw('alter table t add column extra text');
       expect(await read(1)).toEqual([{ id: 1, name: 'a', extra: null }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  // The connection is shared: a read that skipped the pool while another request's transaction is open
+  // on it would see that transaction's uncommitted rows, and keep them if it then rolled back.
+  test("a read from outside never sees another transaction's uncommitted rows", async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const outside = orm.em.fork() as SqlEntityManager;
+      const count = async () => Number((await rawRows(outside, 'select count(*) as n from t where id > ?', [0]))[0].n);
+      await outside.getKnex().raw('create table t (id integer primary key)');
+      expect(await count()).toBe(0); // the connection has run a query: reads now go past the pool
+      let during: Promise<number> | undefined;
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          await (em as SqlEntityManager).execute('insert into t (id) values (1)');
+          during = count();
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await during).toBe(0);
+      expect(await count()).toBe(0);
     } finally {
       await orm.close(true);
     }
