@@ -50,20 +50,35 @@ export interface RequestState {
   operation?: string;
 }
 
+/** The request's EntityManager, forked on first use (verifyToken, for one, never needs a unit of work). */
+class LazyFork {
+  private forked: SqlEntityManager | undefined;
+  constructor(private readonly services: Services) {}
+  get em(): SqlEntityManager {
+    this.forked ??= this.services.orm.em.fork() as SqlEntityManager;
+    return this.forked;
+  }
+}
+
+/**
+ * Every context's prototype, one object for all: its `em` getter reads the
+ * context's LazyFork. A getter on the prototype because Apollo shallow-copies
+ * the context with the prototype kept (an own getter would be read, and so
+ * forked, at copy time) and the copy shares the LazyFork. One prototype, not
+ * one per request: a fresh prototype gave every context its own hidden class,
+ * and cost as much as the rest of building it (README, Performance).
+ */
+const WITH_LAZY_EM = {
+  get em(): SqlEntityManager {
+    return (this as unknown as { lazy: LazyFork }).lazy.em;
+  },
+};
+
 export function createContext(services: Services, req: IncomingMessage, clientIp: string | null, credentials: Credentials): Context {
   const auth: AuthState = credentials.problem
     ? { kind: 'failed', reason: 'TOKEN_INVALID', message: credentials.problem }
     : accessState(credentials.accessToken, services.jwt);
-  // Forked on first use (verifyToken, for one, never needs a unit of work). The
-  // getter sits on the prototype because Apollo shallow-copies the context
-  // with that prototype kept: an own getter would be read, and so forked, at copy time.
-  let forked: SqlEntityManager | undefined;
-  const lazy = {
-    get em(): SqlEntityManager {
-      forked ??= services.orm.em.fork() as SqlEntityManager;
-      return forked;
-    },
-  };
+  const lazy = new LazyFork(services);
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   let loadedUser: User | null = null;
   let settled = auth.kind !== 'token';
@@ -101,5 +116,5 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
       throw unauthenticated(r.reason, auth.kind === 'failed' ? auth.message : undefined);
     },
   };
-  return Object.assign(Object.create(lazy) as Context, ctx);
+  return Object.assign(Object.create(WITH_LAZY_EM) as Context, ctx, { lazy });
 }
