@@ -3,7 +3,9 @@
 // that were idle, in GC or in the engine, the top functions by self time, and
 // self time by package (with the time it is anywhere on the stack). With --window=S only the S-second stretch with the
 // least idle time counts: the measurement, without start-up and the pauses
-// around it. Usage: node bench/profile-summary.js FILE [--window=S] [--top=N]
+// around it; --skip=S leaves out the first S seconds (start-up, which has no
+// idle time either, when the load was short). Usage:
+// node bench/profile-summary.js FILE [--window=S] [--skip=S] [--top=N]
 const fs = require('node:fs');
 
 const args = process.argv.slice(2);
@@ -25,7 +27,9 @@ function busiestWindow(seconds) {
   let span = 0;
   let idle = 0;
   let best = { from: 0, to: samples.length, idle: Infinity };
-  for (let to = 0; to < samples.length; to++) {
+  let elapsed = 0;
+  for (; from < samples.length && elapsed < skipSeconds * 1e6; from++) elapsed += timeDeltas[from] ?? 0;
+  for (let to = from; to < samples.length; to++) {
     span += timeDeltas[to] ?? 0;
     if (samples[to] === idleId) idle += timeDeltas[to] ?? 0;
     while (span - (timeDeltas[from] ?? 0) >= seconds * 1e6) {
@@ -39,6 +43,7 @@ function busiestWindow(seconds) {
 }
 
 const windowSeconds = Number(option('window') ?? 0);
+const skipSeconds = Number(option('skip') ?? 0);
 const range = windowSeconds > 0 ? busiestWindow(windowSeconds) : { from: 0, to: profile.samples.length };
 const selfUs = new Map();
 for (let i = range.from; i < range.to; i++) {

@@ -67,6 +67,21 @@ function targets(passes) {
         at('usersFirst', (r) => r.vsDjango),
         (v) => v >= 8,
       );
+      // The deep page is a hot path too: the same bounds as verifyToken's (within 2× of the bare limit, 3× Django).
+      add(
+        pass,
+        'users deep page ÷ baseline',
+        '≥ 0.5',
+        at('usersDeep', (r) => r.vsBaseline),
+        (v) => v >= 0.5,
+      );
+      add(
+        pass,
+        'users deep page ÷ Django',
+        '≥ 3',
+        at('usersDeep', (r) => r.vsDjango),
+        (v) => v >= 3,
+      );
       add(
         pass,
         'refreshToken ÷ baseline',
@@ -133,6 +148,12 @@ function passTable(pass) {
     out.push(
       `logins/s alongside the storm: authql ${num(storm.authql?.stormLoginRps)}, baseline ${num(storm.baseline?.stormLoginRps)}, Django ${num(storm.django?.stormLoginRps)}`,
     );
+  // CPU per answer from /proc (all threads, gunicorn's workers summed): a busy machine disturbs it far less than req/s.
+  const cpu = (m) => num(m?.cpuUsPerAnswer);
+  const cpuRows = pass.scenarios.filter((r) => !r.key.endsWith('Storm'));
+  out.push(
+    `CPU µs per answer (authql / baseline / Django): ${cpuRows.map((r) => `${r.label} ${cpu(r.authql)} / ${cpu(r.baseline)} / ${cpu(r.django)}`).join('; ')}`,
+  );
   const m = pass.memory;
   out.push(
     `peak RSS over the pass: authql ${num(m.authql?.peakMb, 1)} MB, baseline ${num(m.baseline?.peakMb, 1)} MB, Django ${num(m.django?.peakMb, 1)} MB (master + workers)`,

@@ -1,16 +1,21 @@
 // Password rules in the spirit of Django's validators: length, not all
 // digits, not a common password, not too close to the username. Passwords
 // are checked exactly as typed: no trimming, no Unicode normalisation.
-import { dictionary } from '@zxcvbn-ts/language-common';
+import type * as Zxcvbn from '@zxcvbn-ts/language-common';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
 const MAX_SIMILARITY = 0.7;
 
 let common: Set<string> | undefined;
-/** ~49,000 leaked passwords shipped by @zxcvbn-ts/language-common; loaded on first use. */
+/**
+ * ~49,000 leaked passwords shipped by @zxcvbn-ts/language-common; loaded on
+ * first use (its dictionaries are ~6 MB of a server's memory that only ever
+ * checks tokens otherwise; README, Performance).
+ */
 function commonPasswords(): Set<string> {
-  common ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  // require, not import(): a synchronous load on first use keeps the check synchronous.
+  common ??= new Set(((require('@zxcvbn-ts/language-common') as typeof Zxcvbn).dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
   return common;
 }
 

@@ -9,7 +9,9 @@
 //   and other users do not see it (staff do). A registration with an email
 //   that already had an account makes such an account too
 //   (accounts/registration.ts), so hiding both keeps them apart from nobody.
+import type { EntityData } from '@mikro-orm/core';
 import type { QueryBuilder, SqlEntityManager } from '@mikro-orm/knex';
+import { type Binding, type Row, rawRows } from '../db/raw-query';
 import { User } from '../entities';
 import { loadedColumns } from '../entities/loaded-columns';
 import { badInput } from '../errors';
@@ -57,10 +59,19 @@ const isPending = (user: User) => !user.emailVerified && user.lastLogin == null;
  * managed entities (hydrating 21 cost more CPU than the query itself, see
  * README, Performance), type-graphql turns anything that is not `instanceof
  * User` into `new User()`, and the entity constructor runs MikroORM's
- * per-property setters.
+ * per-property setters. Columns become properties with MikroORM's own
+ * conversions (driver.mapResult), as its query builder would give them.
  */
-async function plainUsers(qb: QueryBuilder<User>): Promise<User[]> {
-  return ((await qb.execute('all', true)) as object[]).map((row) => Object.setPrototypeOf(row, User.prototype) as User);
+function plainUsers(em: SqlEntityManager, rows: Row[]): User[] {
+  const meta = em.getMetadata().get<User>(User.name);
+  const driver = em.getDriver();
+  return rows.map((row) => Object.setPrototypeOf(driver.mapResult(row as EntityData<User>, meta), User.prototype) as User);
+}
+
+/** A condition on the users table for a hand-written query or a query builder's andWhere. */
+interface Condition {
+  sql: string;
+  bindings: Binding[];
 }
 
 export class UserDirectory {
@@ -72,14 +83,14 @@ export class UserDirectory {
     if (args.search && args.search.length > 254) throw badInput('search', 'The search text is too long.');
     const afterId = args.after ? decodeCursor(args.after) : 0;
     const search: UserSearch = { text: args.search ?? null, emails: isStaff(viewer) };
-    const qb = em.createQueryBuilder(User);
-    // Every column but hidden and lazy ones (never the password hash), as plain rows (plainUsers).
-    qb.select([...loadedColumns(em.getMetadata().get(User.name)).properties])
-      .where({ id: { $gt: afterId } })
-      .orderBy({ id: 'asc' })
-      .limit(first + 1);
-    this.restrict(qb, search, viewer);
-    const rows = await plainUsers(qb);
+    // Every column but hidden and lazy ones (never the password hash); one text per kind of
+    // page with the values as bindings (db/raw-query.ts): a query builder per request cost more than the query.
+    const conditions = [{ sql: 'id > ?', bindings: [afterId] }, ...this.conditions(search, viewer)];
+    const columns = loadedColumns(em.getMetadata().get(User.name))
+      .columns.map((c) => `"${c}"`)
+      .join(', ');
+    const sql = `select ${columns} from users where ${conditions.map((c) => c.sql).join(' and ')} order by id asc limit ?`;
+    const rows = plainUsers(em, await rawRows(em, sql, [...conditions.flatMap((c) => c.bindings), first + 1]));
     return { users: rows.slice(0, first), hasNextPage: rows.length > first, hasPreviousPage: afterId > 0, search };
   }
 
@@ -101,7 +112,8 @@ export class UserDirectory {
       .limit(size)
       .offset((page - 1) * size);
     this.restrict(qb, search, viewer);
-    return { users: await plainUsers(qb), count, page, pages };
+    const users = ((await qb.execute('all', true)) as object[]).map((row) => Object.setPrototypeOf(row, User.prototype) as User);
+    return { users, count, page, pages };
   }
 
   /** The one email rule: the user themself and staff see the address; everyone else null. */
@@ -125,17 +137,20 @@ export class UserDirectory {
     return this.hidesPending(viewer) ? null : user;
   }
 
-  /** Case-insensitive prefix match on username and names (and email, see above); `!` escapes LIKE wildcards. */
-  private restrict(qb: QueryBuilder<User>, { text, emails }: UserSearch, viewer: User | null): void {
+  private restrict(qb: QueryBuilder<User>, search: UserSearch, viewer: User | null): void {
+    for (const c of this.conditions(search, viewer)) qb.andWhere(c.sql, c.bindings);
+  }
+
+  /** Case-insensitive prefix match on username and names (and email, see above); `!` escapes LIKE wildcards. Pending accounts hidden. */
+  private conditions({ text, emails }: UserSearch, viewer: User | null): Condition[] {
+    const found: Condition[] = [];
     if (text) {
       const pattern = `${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
       const cols = ['username_key', ...(emails ? ['email_key'] : []), 'lower(first_name)', 'lower(last_name)'];
-      qb.andWhere(
-        `(${cols.map((c) => `${c} like ? escape '!'`).join(' or ')})`,
-        cols.map(() => pattern),
-      );
+      found.push({ sql: `(${cols.map((c) => `${c} like ? escape '!'`).join(' or ')})`, bindings: cols.map(() => pattern) });
     }
-    if (this.hidesPending(viewer)) qb.andWhere({ $or: [{ emailVerified: true }, { lastLogin: { $ne: null } }] });
+    if (this.hidesPending(viewer)) found.push({ sql: '(email_verified = ? or last_login is not null)', bindings: [true] });
+    return found;
   }
 
   private hidesPending(viewer: User | null): boolean {

@@ -11,8 +11,14 @@
 //   a transaction (BEGIN itself, or a single autocommit statement, which did
 //   nothing when it failed) is retried after an asynchronous pause until the
 //   SQLITE_BUSY_TIMEOUT budget is spent.
+// - A statement run with bindings is prepared once per connection and kept
+//   (statement-cache.ts): knex prepares every statement again, and compiling
+//   the viewer's query cost more than running it.
+// - readNow: a read run at once on the connection, past knex's pool and
+//   runner, when that is the same as queueing for it (no transaction open).
 import { BetterSqliteKnexDialect } from '@mikro-orm/better-sqlite';
 import type { Database } from 'better-sqlite3';
+import { preparedOn } from './statement-cache';
 
 /** How long one attempt may block the event loop waiting for a lock. */
 export const BLOCKING_WAIT_MS = 10;
@@ -21,6 +27,14 @@ const MAX_PAUSE_MS = 40;
 
 const isBusy = (err: unknown): boolean => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface KnexQuery {
+  sql?: string;
+  bindings?: unknown[];
+  options?: { safeIntegers?: unknown };
+  response?: unknown;
+  context?: unknown;
+}
 
 interface KnexTransaction {
   readOnly?: boolean;
@@ -40,18 +54,68 @@ export function sqliteClient(budgetMs: number) {
       return trx;
     }
 
-    async _query(conn: Database, obj: unknown): Promise<unknown> {
+    /** The pool's one connection, once a query has run on it (so its settings are in place). */
+    private current: Database | undefined;
+
+    /**
+     * The rows of a read run at once on the connection, or undefined when
+     * that would not be the same as queueing for it through knex: no open
+     * connection yet, a transaction open on it (its writes are not committed,
+     * and a read from outside must not see them), not a read, or SQLite busy
+     * (the queued path waits asynchronously). With no transaction open,
+     * nothing can be half-way through on the connection: better-sqlite3 runs
+     * each statement synchronously.
+     */
+    readNow(sql: string, bindings: readonly unknown[]): unknown[] | undefined {
+      const conn = this.current;
+      if (!conn?.open || conn.inTransaction) return undefined;
+      const statement = preparedOn(conn, sql);
+      if (!statement.reader) return undefined;
+      try {
+        return statement.all(this._formatBindings(bindings));
+      } catch (err) {
+        if (isBusy(err)) return undefined;
+        throw err;
+      }
+    }
+
+    async _query(conn: Database, obj: KnexQuery): Promise<unknown> {
+      this.current = conn;
       const retryable = !conn.inTransaction;
       const deadline = Date.now() + budgetMs;
       for (let wait = FIRST_PAUSE_MS; ; wait = Math.min(wait * 2, MAX_PAUSE_MS)) {
         try {
-          return await super._query(conn, obj);
+          return await this.runOnce(conn, obj);
         } catch (err) {
           const left = deadline - Date.now();
           if (!retryable || !isBusy(err) || left <= 0) throw err;
           await pause(Math.min(wait, left));
         }
       }
+    }
+
+    /**
+     * knex's better-sqlite3 `_query`, with the statement taken from the
+     * connection's cache when the query has bindings. MikroORM writes its
+     * values into the SQL text (so its statements rarely repeat and are
+     * prepared each time, as before); queries written with knex keep theirs
+     * as bindings, and their text repeats. A query that sets safeIntegers
+     * would change a shared statement: it is prepared on its own.
+     */
+    private async runOnce(conn: Database, obj: KnexQuery): Promise<KnexQuery> {
+      if (!obj.sql) throw new Error('The query is empty');
+      const own = obj.options?.safeIntegers !== undefined || !obj.bindings?.length;
+      if (own) return super._query(conn, obj);
+      const statement = preparedOn(conn, obj.sql);
+      const bindings = this._formatBindings(obj.bindings);
+      if (statement.reader) {
+        obj.response = statement.all(bindings);
+        return obj;
+      }
+      const response = statement.run(bindings);
+      obj.response = response;
+      obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+      return obj;
     }
   };
 }

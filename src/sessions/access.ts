@@ -2,6 +2,7 @@
 // reads it) is checked up front (cheap); the user is loaded once, on first
 // need, in a single query that also checks the session the token was issued in.
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { rawRows } from '../db/raw-query';
 import { User } from '../entities';
 import { loadedColumns } from '../entities/loaded-columns';
 import { AppError, type AuthFailureReason, withReason } from '../errors';
@@ -20,22 +21,34 @@ export function accessState(token: string | undefined, jwt: JwtService): AuthSta
 /** What checking a token needs; loading the viewer reads every column but hidden and lazy ones (the password hash). */
 const CHECK_COLUMNS = ['id', 'is_active', 'token_version'];
 
-/** One query: the user's row (chosen columns) and whether the token's session is live. */
 /** What a well-signed token can still be refused for once its user and session are looked up. */
 type ViewerProblem = Extract<AuthFailureReason, 'TOKEN_INVALID' | 'USER_INACTIVE'>;
+
+/**
+ * One query: the user's row (chosen columns) and whether the token's session
+ * is live, written once per column list (db/raw-query.ts: building it with
+ * knex's query builder on every request cost more than running it).
+ */
+const viewerSql = new Map<readonly string[], string>();
+function viewerQuery(columns: readonly string[]): string {
+  let sql = viewerSql.get(columns);
+  if (sql === undefined) {
+    sql =
+      `select ${columns.map((c) => `u."${c}"`).join(', ')}, ` +
+      '(select count(*) from sessions s where s.id = ? and s.user_id = u.id and s.revoked_at is null) as live_session ' +
+      'from users u where u.id = ? limit 1';
+    viewerSql.set(columns, sql);
+  }
+  return sql;
+}
 
 async function viewerRow(
   em: SqlEntityManager,
   claims: AccessClaims,
   columns: readonly string[],
 ): Promise<{ row: Record<string, unknown> } | { reason: ViewerProblem }> {
-  const knex = em.getKnex();
   // Every access token names its session (jwt.ts refuses one without): a token outside any session could never be revoked.
-  const row = (await knex('users as u')
-    .select(columns.map((c) => `u.${c}`))
-    .select(knex.raw('(select count(*) from sessions s where s.id = ? and s.user_id = u.id and s.revoked_at is null) as live_session', [claims.sid]))
-    .where('u.id', Number(claims.sub))
-    .first()) as Record<string, unknown> | undefined;
+  const [row] = await rawRows(em, viewerQuery(columns), [claims.sid, Number(claims.sub)]);
   if (!row) return { reason: 'TOKEN_INVALID' };
   const liveSession = Number(row.live_session) === 1;
   delete row.live_session;

@@ -17,12 +17,15 @@ export const testPostgresUrl = (): string | undefined => {
   return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
 };
 
+/** A SQLite database whatever the pass: a temp file when several connections or processes must share it. */
+export function freshSqliteDatabase(opts: { shared?: boolean } = {}): TestDatabase {
+  const url = opts.shared ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'authql-db-')), 'db.sqlite')}` : 'sqlite::memory:';
+  return { url, drop: async () => undefined };
+}
+
 export async function freshDatabase(opts: { shared?: boolean } = {}): Promise<TestDatabase> {
   const admin = testPostgresUrl();
-  if (!admin) {
-    const url = opts.shared ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'authql-db-')), 'db.sqlite')}` : 'sqlite::memory:';
-    return { url, drop: async () => undefined };
-  }
+  if (!admin) return freshSqliteDatabase(opts);
   const name = `authql_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin(admin, (c) => c.query(`create database "${name}"`));
   const url = new URL(admin);

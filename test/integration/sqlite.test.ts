@@ -5,10 +5,13 @@
 // better-sqlite3 itself is synchronous.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import Database from 'better-sqlite3';
 import { openOrm, sqlitePath } from '../../src/db/orm';
+import { rawRows } from '../../src/db/raw-query';
 import { BLOCKING_WAIT_MS } from '../../src/db/sqlite-client';
-import { freshDatabase, type TestDatabase, testPostgresUrl } from '../helpers/database';
+import { preparedOn, STATEMENT_CACHE_SIZE } from '../../src/db/statement-cache';
+import { freshSqliteDatabase, type TestDatabase } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
 import { startTestServer } from '../helpers/server';
@@ -16,10 +19,11 @@ import { startTestServer } from '../helpers/server';
 /** A second connection, as another process has; `timeout: 0` so it never waits itself. */
 const otherConnection = (db: TestDatabase) => new Database(sqlitePath(db.url), { timeout: 0 });
 
-(testPostgresUrl() ? describe.skip : describe)('SQLite shared between processes', () => {
+// SQLite is always at hand, so these run in the PostgreSQL pass too (on a SQLite file of their own).
+describe('SQLite shared between processes', () => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await freshDatabase({ shared: true });
+  beforeEach(() => {
+    db = freshSqliteDatabase({ shared: true });
   });
   afterEach(() => db.drop());
 
@@ -80,6 +84,72 @@ const otherConnection = (db: TestDatabase) => new Database(sqlitePath(db.url), {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       await server.stop();
+    }
+  });
+});
+
+describe('kept prepared statements', () => {
+  test('a query with bindings is prepared once per connection, and still reads right after the schema changes', async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const knex = (orm.em as SqlEntityManager).getKnex();
+      await knex.raw('create table t (id integer primary key, name text)');
+      await knex.raw('insert into t (id, name) values (?, ?), (?, ?)', [1, 'a', 2, 'b']);
+      const conn = (await knex.client.acquireConnection()) as Database.Database;
+      knex.client.releaseConnection(conn);
+      const read = (id: number) => knex.raw('select * from t where id = ?', [id]);
+      // Watches better-sqlite3 (it still prepares): how often the statement is compiled.
+      const prepare = jest.spyOn(conn, 'prepare');
+      expect(await read(1)).toEqual([{ id: 1, name: 'a' }]);
+      expect(await read(2)).toEqual([{ id: 2, name: 'b' }]);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      prepare.mockRestore();
+      // SQLite prepares a kept statement again by itself when the schema changes (a migration).
+      await knex.raw('alter table t add column extra text');
+      expect(await read(1)).toEqual([{ id: 1, name: 'a', extra: null }]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  // The connection is shared: a read that skipped the pool while another request's transaction is open
+  // on it would see that transaction's uncommitted rows, and keep them if it then rolled back.
+  test("a read from outside never sees another transaction's uncommitted rows", async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const outside = orm.em.fork() as SqlEntityManager;
+      const count = async () => Number((await rawRows(outside, 'select count(*) as n from t where id > ?', [0]))[0].n);
+      await outside.getKnex().raw('create table t (id integer primary key)');
+      expect(await count()).toBe(0); // the connection has run a query: reads now go past the pool
+      let during: Promise<number> | undefined;
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          await (em as SqlEntityManager).execute('insert into t (id) values (1)');
+          during = count();
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await during).toBe(0);
+      expect(await count()).toBe(0);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  test('the cache keeps the most recently used statements up to its bound', () => {
+    const conn = new Database(':memory:');
+    try {
+      const sql = (i: number) => `select ${i} as n where ? = 1`;
+      const kept = preparedOn(conn, sql(0));
+      for (let i = 1; i < STATEMENT_CACHE_SIZE; i++) preparedOn(conn, sql(i));
+      expect(preparedOn(conn, sql(0))).toBe(kept); // used again: now the most recent
+      preparedOn(conn, sql(STATEMENT_CACHE_SIZE)); // over the bound: sql(1), the least recent, goes
+      expect(preparedOn(conn, sql(0))).toBe(kept);
+      expect(preparedOn(conn, sql(STATEMENT_CACHE_SIZE)).get(1)).toEqual({ n: STATEMENT_CACHE_SIZE });
+    } finally {
+      conn.close();
     }
   });
 });

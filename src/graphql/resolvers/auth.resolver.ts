@@ -1,6 +1,7 @@
 // register, login, refreshToken, verifyToken, revokeToken, logout: the
 // djangorestframework-jwt and rest-auth endpoints, with rotation and
 // revocation added.
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Arg, Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import { verifyAccessToken } from '../../sessions/access';
 import type { Context } from '../context';
@@ -34,7 +35,8 @@ export class AuthResolver {
 
   @Mutation(() => VerifyTokenPayload, { description: 'Checks an access token: signature, expiry, and that its user and session are still valid.' })
   async verifyToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<VerifyTokenPayload> {
-    const claims = await verifyAccessToken(ctx.em, ctx.services.jwt, token);
+    // One read and no unit of work: the root EntityManager's connection, so the request's own EntityManager is never forked.
+    const claims = await verifyAccessToken(ctx.services.orm.em as SqlEntityManager, ctx.services.jwt, token);
     return Object.assign(new VerifyTokenPayload(), { token, payload: TokenPayload.from(claims) });
   }
 
