@@ -1,6 +1,6 @@
 // Which token the mobile app sent, checked against what the provider takes
 // before anything leaves the server: Kakao takes an access token or its
-// OpenID Connect ID token; Google and Apple an ID token; Facebook and Naver
+// OpenID Connect ID token (LINE too); Google and Apple an ID token; Facebook and Naver
 // an access token. Exactly one of the two is sent, and a nonce only with an
 // ID token. A wrong combination is BAD_USER_INPUT naming the field to fix.
 import { badInput } from '../errors';
