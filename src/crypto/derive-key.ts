@@ -8,7 +8,9 @@ import { hkdfSync } from 'node:crypto';
 /** Add a label here for each new use; never rename one (data made with it would no longer open). */
 export type KeyPurpose =
   | 'totp-secret' // SecretBox: TOTP secrets at rest
-  | 'recovery-code'; // HMAC key: recovery code hashes
+  | 'recovery-code' // HMAC key: recovery code hashes
+  | 'apple-private-key' // SecretBox: the Sign in with Apple .p8 key on the SocialApp
+  | 'apple-refresh-token'; // SecretBox: Apple refresh tokens on SocialAccount, kept to revoke them
 
 export type MasterSecret = string | Uint8Array;
 

@@ -9,6 +9,7 @@ import { ERROR_CODES } from '../errors';
 import type { Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import type { Services } from '../services';
+import { handleAppleNotification } from './apple-notifications';
 import { applyCors } from './cors';
 import { credentialCookies, readCredentials } from './credentials';
 import { type CompatState, createDjangoCompat } from './django-compat';
@@ -32,6 +33,7 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string, state: CompatState): Promise<void> => {
     if (await handleOpsRoute(services, path, req, res)) return;
+    if (await handleAppleNotification(services, path, req, res)) return;
     if (graphiql?.(path, req, res)) return;
     if (djangoCompat && path !== GRAPHQL_PATH && (await djangoCompat(req, res, path, state))) return;
     if (path !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', notFound);
