@@ -110,6 +110,7 @@ export abstract class FakeProvider {
 }
 
 function send(res: ServerResponse, reply: FakeReply): void {
-  const text = JSON.stringify(reply.body);
+  // An undefined body is an empty one (Apple's /auth/revoke answers so).
+  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }

@@ -6,6 +6,7 @@
 
 import type { Env } from '../../src/config';
 import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
+import { FakeAppleApi } from './fake-apple';
 import { FACEBOOK_APP, FakeFacebook } from './fake-facebook';
 import { type FakeJwks, startAppleKeys, startGoogleKeys, startKakaoKeys } from './fake-jwks';
 import { FakeKakao, KAKAO_APP_ID } from './fake-kakao';
@@ -50,6 +51,8 @@ export interface SocialSetup {
   facebook: FakeFacebook;
   naver: FakeNaver;
   line: FakeLine;
+  /** Apple's REST API (/auth/token, /auth/revoke). */
+  appleApi: FakeAppleApi;
   /** The key servers of the ID-token providers. */
   keys: Record<'GOOGLE' | 'APPLE' | 'KAKAO', FakeJwks>;
   stop(): Promise<void>;
@@ -66,7 +69,9 @@ export async function startSocialServer(env: Env = {}, opts: { apps?: boolean } 
     startAppleKeys(),
     startKakaoKeys(),
   ]);
+  const appleApi = await new FakeAppleApi(apple).start();
   const server = await startTestServer({
+    APPLE_API_URL: appleApi.url,
     KAKAO_API_URL: kakao.url,
     FACEBOOK_GRAPH_URL: `${facebook.url}/v19.0`,
     NAVER_API_URL: naver.url,
@@ -77,13 +82,14 @@ export async function startSocialServer(env: Env = {}, opts: { apps?: boolean } 
     ...env,
   });
   if (opts.apps !== false) await storeApps(server);
-  const fakes = [kakao, facebook, naver, line, google, apple, kakaoKeys];
+  const fakes = [kakao, facebook, naver, line, appleApi, google, apple, kakaoKeys];
   return {
     server,
     kakao,
     facebook,
     naver,
     line,
+    appleApi,
     keys: { GOOGLE: google, APPLE: apple, KAKAO: kakaoKeys },
     async stop() {
       await server.stop();
@@ -100,7 +106,7 @@ export function useSocialServer(env: Env = {}, opts: { apps?: boolean } = {}): S
   });
   afterAll(() => setup.stop());
   beforeEach(() => {
-    for (const fake of [setup.kakao, setup.facebook, setup.naver, setup.line, ...Object.values(setup.keys)]) fake.reset();
+    for (const fake of [setup.kakao, setup.facebook, setup.naver, setup.line, setup.appleApi, ...Object.values(setup.keys)]) fake.reset();
   });
   return setup;
 }

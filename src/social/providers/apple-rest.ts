@@ -59,7 +59,6 @@ export class AppleRest {
     const secret = jwt.sign({ iss: creds.teamId, iat, exp: iat + lifetime, aud: APPLE_AUDIENCE, sub: clientId }, createPrivateKey(creds.privateKey), {
       algorithm: 'ES256',
       keyid: creds.keyId,
-      noTimestamp: true,
     });
     this.secrets.set(cacheKey, { jwt: secret, renewAt: (iat + lifetime * 0.9) * 1000 });
     return secret;
