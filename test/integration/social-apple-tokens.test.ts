@@ -8,7 +8,19 @@ import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entiti
 import { APPLE_KEY_ID, APPLE_TEAM_ID } from '../helpers/fake-apple';
 import { registerUser } from '../helpers/fixtures';
 import { firstError } from '../helpers/server';
-import { CLIENT_IDS, CONNECT, DISCONNECT, rowCounts, SOCIAL_LOGIN, socialLogin, UPDATE_APP, updateUser, useSocialServer } from '../helpers/social';
+import {
+  CLIENT_IDS,
+  CONNECT,
+  DISCONNECT,
+  rowCounts,
+  SOCIAL_LOGIN,
+  type SocialSetup,
+  socialLogin,
+  startSocialServer,
+  UPDATE_APP,
+  updateUser,
+  useSocialServer,
+} from '../helpers/social';
 
 const s = useSocialServer({ APPLE_REVOKE_BACKOFF: '0', APPLE_REVOKE_ATTEMPTS: '3' });
 const [bundleId] = CLIENT_IDS.APPLE;
@@ -226,6 +238,41 @@ describe('revocation', () => {
     await s.server.gql('mutation($p: String!) { deleteMe(password: $p) }', { p: u.user.username }, { token: u.token });
     await drain();
     expect(revokeCalls()).toHaveLength(0);
+  });
+});
+
+describe('shutdown with a revocation waiting to retry', () => {
+  let other: SocialSetup;
+  beforeAll(async () => {
+    other = await startSocialServer({ APPLE_REVOKE_BACKOFF: '3600' });
+  });
+  afterAll(() => other.stop().catch(() => undefined));
+
+  test('does not wait for it: the retry is given up and logged', async () => {
+    const app = await other.server.app.orm.em.fork().findOneOrFail(SocialApp, { provider: SocialProvider.APPLE });
+    const admin = await registerUser(other.server);
+    const e = other.server.app.orm.em.fork();
+    e.assign(await e.findOneOrFail(User, Number(admin.user.id)), { isStaff: true, isSuperuser: true });
+    await e.flush();
+    const input = {
+      provider: 'APPLE',
+      name: 'Apple',
+      clientId: app.clientId,
+      extraClientIds: app.extraClientIds,
+      teamId: APPLE_TEAM_ID,
+      keyId: APPLE_KEY_ID,
+      privateKey: other.appleApi.privateKeyPem,
+    };
+    expect((await other.server.gql(UPDATE_APP, { id: String(app.id), input }, { token: admin.token })).errors).toBeUndefined();
+    const sub = newSub();
+    const idToken = other.keys.APPLE.sign({ aud: bundleId, sub });
+    const u = (await other.server.gql(APPLE_LOGIN, { idToken, authorizationCode: other.appleApi.newCode({ sub, clientId: bundleId }) })).data.socialLogin;
+    other.appleApi.failRevokes = 1;
+    await other.server.gql('mutation($p: String!) { deleteMe(password: $p) }', { p: u.user.username }, { token: u.token });
+    // The first try fails; the next would be an hour later. Stopping must not wait for it.
+    while (!other.server.logs.join('\n').includes('"event":"apple_revoke_retry"')) await new Promise((r) => setTimeout(r, 20));
+    await other.server.stop();
+    expect(other.server.logs.join('\n')).toMatch(/"event":"apple_revoke_abandoned"/);
   });
 });
 
