@@ -17,9 +17,9 @@ import type { AppleSecrets } from './apple-secrets';
 import type { AppleCredentials, AppleRest } from './providers/apple-rest';
 import { ProviderFailure, type SocialProfile } from './providers/provider';
 
-/** The step social-auth.ts takes when the app sent an authorization code: the sealed refresh token. */
+/** The step social-auth.ts takes when the app sent an authorization code: the sealed refresh token, or null when one is already stored. */
 export interface CodeExchange {
-  exchange(app: SocialApp, profile: SocialProfile, code: string): Promise<string>;
+  exchange(em: EntityManager, app: SocialApp, profile: SocialProfile, code: string): Promise<string | null>;
 }
 
 export interface RevocationPolicy {
@@ -49,7 +49,9 @@ export class AppleTokens implements CodeExchange, UserDeletion {
     private readonly policy: RevocationPolicy,
   ) {}
 
-  async exchange(app: SocialApp, profile: SocialProfile, code: string): Promise<string> {
+  async exchange(em: EntityManager, app: SocialApp, profile: SocialProfile, code: string): Promise<string | null> {
+    // The app sends a code with every authorisation; one grant is enough to revoke, and each exchange would mint another at Apple.
+    if ((await em.count(SocialAccount, { provider: SocialProvider.APPLE, uid: profile.uid, providerToken: { $ne: null } })) > 0) return null;
     // The identity token's audience is the client the code was issued to as well (bundle ID or Services ID).
     const clientId = typeof profile.extra.aud === 'string' ? profile.extra.aud : app.clientId;
     const { refreshToken, subject } = await this.rest.exchangeCode(this.credentials(app), clientId, code);

@@ -52,7 +52,7 @@ export class SocialAuthService {
       const app = await em.findOne(SocialApp, { provider });
       if (!app) throw new ProviderFailure('PROVIDER_NOT_CONFIGURED', `${provider}: no SocialApp registered`);
       const profile = await identityProvider.verify(credential, app);
-      const providerToken = extras.authorizationCode === null ? null : await this.codes.exchange(app, profile, extras.authorizationCode);
+      const providerToken = extras.authorizationCode === null ? null : await this.codes.exchange(em, app, profile, extras.authorizationCode);
       return { ...profile, givenName: extras.name, providerToken };
     } catch (err) {
       if (!(err instanceof ProviderFailure)) throw err;

@@ -125,6 +125,17 @@ describe('the authorization code', () => {
     expect(s.server.logs.join('\n')).not.toContain(refresh);
   });
 
+  test('once a token is stored, a later sign-in’s code is not exchanged (one grant is enough to revoke)', async () => {
+    const sub = newSub();
+    await appleLogin({ idToken: identityToken(sub), authorizationCode: s.appleApi.newCode({ sub, clientId: bundleId }) });
+    const sealed = await storedToken(sub);
+    s.appleApi.reset();
+    const again = await appleLogin({ idToken: identityToken(sub), authorizationCode: s.appleApi.newCode({ sub, clientId: bundleId }) });
+    expect(again.errors).toBeUndefined();
+    expect(s.appleApi.calls).toHaveLength(0);
+    expect(await storedToken(sub)).toBe(sealed);
+  });
+
   test('the client_secret is reused until it nears its end, not signed per call', async () => {
     for (const sub of [newSub(), newSub()])
       await appleLogin({ idToken: identityToken(sub), authorizationCode: s.appleApi.newCode({ sub, clientId: bundleId }) });
