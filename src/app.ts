@@ -121,6 +121,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await apollo.stop();
           await metricsListener?.close();
           await sweeper.stop();
+          // An Apple revocation waiting to retry gives up (logged) rather than hold shutdown.
+          services.appleTokens.stop();
           await services.background.drain();
           services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());

@@ -15,6 +15,7 @@ import { readWebAuthn } from './config/webauthn';
 import { databaseUrlProblems } from './db/database-url';
 import { trustProxyProblems } from './net/trusted-proxies';
 import { JWT_ALGORITHMS, type JwtAlgorithm, keyProblems } from './sessions/keys';
+import { MAX_CLIENT_SECRET_LIFETIME } from './social/providers/apple-rest';
 import { endpointKey } from './social/providers/descriptor';
 import { PROVIDERS } from './social/providers/registry';
 
@@ -151,6 +152,12 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       jwksMinRefetchInterval: r.int('SOCIAL_JWKS_MIN_REFETCH_INTERVAL', 60, 1, 3600),
       httpTimeout: r.int('SOCIAL_HTTP_TIMEOUT', 5, 1, 60),
       connectByEmail: r.bool('SOCIAL_CONNECT_BY_EMAIL', false),
+    },
+    apple: {
+      clientSecretLifetime: r.int('APPLE_CLIENT_SECRET_LIFETIME', DAY, 60, MAX_CLIENT_SECRET_LIFETIME),
+      revokeAttempts: r.int('APPLE_REVOKE_ATTEMPTS', 6, 1, 20),
+      revokeBackoff: r.int('APPLE_REVOKE_BACKOFF', 30, 0, 3600),
+      deleteOnAccountDelete: r.bool('APPLE_DELETE_ON_ACCOUNT_DELETE', false),
     },
   };
   if (isProduction && config.account.emailVerification === 'mandatory' && !config.mail.smtpUrl) {

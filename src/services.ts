@@ -45,10 +45,17 @@ import { SecondFactorSignIn } from './sign-in/second-factor';
 import { SecondFactorGate } from './sign-in/second-factor-gate';
 import { SignInCodes } from './sign-in/sign-in-codes';
 import { SocialSignIn } from './sign-in/social';
+import { AppleNotifications } from './social/apple-notifications';
+import { AppleSecrets } from './social/apple-secrets';
+import { AppleTokens } from './social/apple-tokens';
 import { SocialLinking } from './social/linking';
+import { AppleNotificationVerifier } from './social/providers/apple-notification';
+import { AppleRest } from './social/providers/apple-rest';
 import { ProviderHttp } from './social/providers/http';
+import { JwksCache } from './social/providers/jwks';
 import { createProviders, type ProviderRegistry } from './social/providers/registry';
 import { RedisReplayStore } from './social/providers/replay-store';
+import { withoutDisabledRelays } from './social/relay-mail';
 import { SocialAccountService } from './social/social-accounts';
 import { SocialAppAdmin } from './social/social-apps';
 import { SocialAuthService } from './social/social-auth';
@@ -95,6 +102,10 @@ export interface Services {
   relyingParty: RelyingParty;
   /** A user's own passkeys: registration, listing, removal. */
   passkeys: PasskeyService;
+  /** Apple refresh tokens: code exchange and revocation with retries (issue 17). */
+  appleTokens: AppleTokens;
+  /** POST /social/apple/notifications. */
+  appleNotifications: AppleNotifications;
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -132,10 +143,25 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const sessions = new SessionService(config.jwt, jwt);
   const accountStore = new AccountStore(passwords);
   const oneTimeTokens = new OneTimeTokenService(jwt.hmacKey);
-  const mailer = createMailer(config, logger);
+  // Nothing is mailed to an Apple relay address that Apple said forwards nothing.
+  const mailer = withoutDisabledRelays(createMailer(config, logger), orm, logger);
   const background = new BackgroundTasks(logger);
   const mail = new AccountMail(mailer, background, logger, config.account);
   const reauth = new Reauthentication(rateLimiter, passwords);
+  // Apple's secrets at rest are sealed under keys derived from JWT_SECRET_KEY (issue 13's ENCRYPTION_KEY replaces it at the merge).
+  const appleSecrets = new AppleSecrets(config.secondFactor.masterSecrets);
+  const appleRest = new AppleRest(http, config.social.appleApiUrl, config.apple.clientSecretLifetime);
+  const appleTokens = new AppleTokens(appleRest, appleSecrets, orm, background, logger, {
+    attempts: config.apple.revokeAttempts,
+    backoff: config.apple.revokeBackoff,
+  });
+  const jwksTiming = { ttl: config.social.jwksCacheTtl, minRefetchInterval: config.social.jwksMinRefetchInterval };
+  const appleNotifications = new AppleNotifications(
+    new AppleNotificationVerifier(new JwksCache(http, 'apple notification jwks', config.social.appleJwksUrl, jwksTiming)),
+    sessions,
+    logger,
+    config.apple.deleteOnAccountDelete,
+  );
   const accounts = new AccountService({
     store: accountStore,
     passwords,
@@ -148,8 +174,9 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     orm,
     logger,
     policy: config.account,
+    deletion: appleTokens,
   });
-  const socialAuth = new SocialAuthService(providers, logger, metrics);
+  const socialAuth = new SocialAuthService(providers, logger, metrics, appleTokens);
   const socialAccounts = new SocialAccountService(config.social.connectByEmail);
   const secrets = config.secondFactor.masterSecrets;
   const notices = new SecondFactorNotices(mailer, logger);
@@ -177,7 +204,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     passwords,
     accountStore,
     accounts,
-    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger),
+    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger, appleTokens),
     users: new UserDirectory(config.account.emailVerification),
     reauth,
     sessions,
@@ -188,8 +215,6 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     providers,
     socialAuth,
     socialAccounts,
-    socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger),
-    socialApps: new SocialAppAdmin(logger),
     secondFactors: {
       methods: SECOND_FACTOR_METHODS,
       totp: new TotpSettings({
@@ -208,6 +233,10 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     },
     relyingParty,
     passkeys,
+    socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger, appleTokens),
+    socialApps: new SocialAppAdmin(logger, appleSecrets.sealPrivateKey),
+    appleTokens,
+    appleNotifications,
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),

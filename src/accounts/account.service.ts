@@ -21,6 +21,7 @@ import { passwordProblem } from './password-rules';
 import type { PasswordHasher } from './passwords';
 import type { Confirmation, Reauthentication } from './reauth';
 import { type Registration, registerAccount } from './registration';
+import { deleteUser, type UserDeletion } from './user-deletion';
 import { sendVerification } from './verification';
 
 export interface AccountServiceDeps {
@@ -35,6 +36,8 @@ export interface AccountServiceDeps {
   orm: Orm;
   logger: Logger;
   policy: MailLinks & { emailVerification: 'none' | 'optional' | 'mandatory' };
+  /** Told before and after a user is deleted (Apple token revocation). */
+  deletion?: UserDeletion;
 }
 
 /** What a change owes once it is written. */
@@ -153,7 +156,7 @@ export class AccountService {
   /** `proof.password` is the current password, or for accounts without one the username typed out. */
   async deleteOwn(em: EntityManager, user: User, proof: Confirmation): Promise<void> {
     await this.deps.reauth.confirmIdentity(em, user, proof, { typedUsername: true });
-    await em.nativeDelete(User, { id: user.id });
+    await deleteUser(em, user.id, this.deps.deletion, () => em.nativeDelete(User, { id: user.id }));
     this.deps.logger.info({ event: 'account_deleted', userId: user.id }, 'account deleted by its owner');
   }
 

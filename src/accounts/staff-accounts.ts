@@ -10,6 +10,7 @@ import { AppError, badInput } from '../errors';
 import type { SessionService } from '../sessions/sessions';
 import { type AccountStore, assertUsernameNotForeignEmail, emailKey, type NewAccount, usernameKey } from './accounts';
 import type { PasswordHasher } from './passwords';
+import { deleteUser, type UserDeletion } from './user-deletion';
 
 export interface StaffUserFields {
   email?: string | null;
@@ -31,6 +32,7 @@ export class StaffAccounts {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly logger: Logger,
+    private readonly deletion?: UserDeletion,
   ) {}
 
   async create(em: EntityManager, actor: User, input: StaffUserFields & { username: string }): Promise<User> {
@@ -82,7 +84,7 @@ export class StaffAccounts {
   async delete(em: EntityManager, actor: User, id: string): Promise<void> {
     if (Number(id) === actor.id) throw forbidden('Use deleteMe to delete your own account.');
     const user = await this.target(em, actor, id);
-    await em.nativeDelete(User, { id: user.id });
+    await deleteUser(em, user.id, this.deletion, () => em.nativeDelete(User, { id: user.id }));
     this.logger.info({ event: 'user_deleted', by: actor.id, userId: user.id }, 'user deleted by staff');
   }
 

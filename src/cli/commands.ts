@@ -62,7 +62,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'socialapp:add',
     synopsis: '--provider P --name N --client-id C [--extra-client-ids C2,C3] [--secret S] [--key K]',
-    help: 'register a provider app (kakao, facebook, google, apple or naver)\nKakao: --key is the numeric App ID. Facebook: --client-id is the App ID, --secret the App Secret.\nGoogle, Apple, Kakao: ID tokens may be addressed to --client-id or any of --extra-client-ids.',
+    help: 'register a provider app (kakao, facebook, google, apple, naver or line)\nKakao: --key is the numeric App ID. Facebook: --client-id is the App ID, --secret the App Secret.\nGoogle, Apple, Kakao: ID tokens may be addressed to --client-id or any of --extra-client-ids.',
     options: SOCIALAPP_ADD_OPTIONS,
     migrateFirst: true,
     run: ({ orm, flags }) => socialAppAdd(orm, flags),

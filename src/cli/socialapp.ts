@@ -119,5 +119,10 @@ function providerFlag(flags: Flags): SocialProvider | null {
 function describe(app: SocialApp): string {
   const extra = app.extraClientIds.length ? ` extra-client-ids=${app.extraClientIds.join(',')}` : '';
   const key = app.key ? ` key=${app.key}` : '';
-  return `#${app.id} ${app.provider} "${app.name}" client-id=${app.clientId}${extra}${key} secret=${app.hasSecret ? 'set' : 'not set'}`;
+  // Apple's REST API credentials are set over GraphQL (a .p8 does not belong in shell history); shown so an operator sees they are there.
+  const apple =
+    app.teamId || app.keyId || app.hasPrivateKey
+      ? ` team-id=${app.teamId ?? '-'} key-id=${app.keyId ?? '-'} private-key=${app.hasPrivateKey ? 'set' : 'not set'}`
+      : '';
+  return `#${app.id} ${app.provider} "${app.name}" client-id=${app.clientId}${extra}${key} secret=${app.hasSecret ? 'set' : 'not set'}${apple}`;
 }

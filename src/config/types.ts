@@ -161,6 +161,17 @@ export interface Config {
     /** Link a new social identity to the local account with the same email (both verified). */
     readonly connectByEmail: boolean;
   };
+  /** Sign in with Apple's REST API and notifications (issue 17). */
+  readonly apple: {
+    /** Seconds a self-signed client_secret is valid (Apple allows six months); it is signed again before it runs out. */
+    readonly clientSecretLifetime: number;
+    /** Tries at revoking an Apple token, the first included. */
+    readonly revokeAttempts: number;
+    /** Seconds before the second try; doubled for each next one (at most an hour). */
+    readonly revokeBackoff: number;
+    /** On Apple's account-delete notification, delete the user when Apple was their only way in. */
+    readonly deleteOnAccountDelete: boolean;
+  };
 }
 
 export interface WebAuthnConfig {

@@ -10,7 +10,9 @@ export type KeyPurpose =
   | 'totp-secret' // SecretBox: TOTP secrets at rest
   | 'recovery-code' // HMAC key: recovery code hashes
   | 'webauthn-user-handle' // HMAC key: WebAuthn user handles from user ids
-  | 'sign-in-code'; // HMAC key: email sign-in code hashes
+  | 'sign-in-code' // HMAC key: email sign-in code hashes
+  | 'apple-private-key' // SecretBox: the Sign in with Apple .p8 key on the SocialApp
+  | 'apple-refresh-token'; // SecretBox: Apple refresh tokens on SocialAccount, kept to revoke them
 
 export type MasterSecret = string | Uint8Array;
 

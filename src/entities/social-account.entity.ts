@@ -12,7 +12,7 @@ import { User } from './user.entity';
 @Unique({ name: 'social_accounts_provider_uid_unique', properties: ['provider', 'uid'] })
 @Index({ name: 'social_accounts_user_idx', properties: ['user'] })
 export class SocialAccount {
-  [OptionalProps]?: 'dateJoined' | 'lastLogin' | 'extraData';
+  [OptionalProps]?: 'dateJoined' | 'lastLogin' | 'extraData' | 'relayEmail' | 'relayEmailEnabled' | 'providerToken';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -42,4 +42,22 @@ export class SocialAccount {
   @Field(() => GraphQLJSONObject, { nullable: true })
   @Property({ type: 'json', nullable: true })
   extraData?: Record<string, unknown> | null;
+
+  /** Apple: the private relay address (`…@privaterelay.appleid.com`) the user chose to share instead of their own. */
+  @Field(() => String, { nullable: true, description: 'Apple: the private relay address the user shared instead of their own, if they did.' })
+  @Property({ type: 'string', length: 254, nullable: true })
+  relayEmail?: string | null;
+
+  /** Apple: false after an `email-disabled` notification: the relay forwards nothing, so nothing is mailed to it. */
+  @Field({ description: 'Apple: whether the relay address forwards mail (Apple says so in its notifications); authql mails nothing to one that does not.' })
+  @Property({ type: 'boolean', default: true })
+  relayEmailEnabled: boolean = true;
+
+  /**
+   * Apple: the refresh token from the authorization code exchange with the
+   * client ID it was issued to, sealed (purpose apple-refresh-token, bound to
+   * this provider and uid); kept only to revoke it. Never returned.
+   */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  providerToken?: string | null;
 }

@@ -9,7 +9,7 @@ import { SocialProvider } from '../social/providers/provider-id';
 @ObjectType()
 @Entity({ tableName: 'social_apps' })
 export class SocialApp {
-  [OptionalProps]?: 'hasSecret' | 'extraClientIds';
+  [OptionalProps]?: 'hasSecret' | 'extraClientIds' | 'hasPrivateKey';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -53,5 +53,24 @@ export class SocialApp {
   @Field({ description: 'Whether a secret is stored; the secret itself is never returned.' })
   get hasSecret(): boolean {
     return !!this.secret;
+  }
+
+  /** Apple: the Team ID, the client_secret JWT's `iss`. */
+  @Field(() => String, { nullable: true, description: 'Apple: the Team ID (signs the client_secret for the REST API).' })
+  @Property({ type: 'string', length: 20, nullable: true })
+  teamId?: string | null;
+
+  /** Apple: the Key ID of the Sign in with Apple key, the client_secret JWT's `kid`. */
+  @Field(() => String, { nullable: true, description: 'Apple: the Key ID of the Sign in with Apple private key.' })
+  @Property({ type: 'string', length: 20, nullable: true })
+  keyId?: string | null;
+
+  /** Apple: the .p8 private key, sealed (crypto/secret-box.ts, purpose apple-private-key). Never returned. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  privateKey?: string | null;
+
+  @Field({ description: 'Apple: whether a private key is stored; the key itself is never returned.' })
+  get hasPrivateKey(): boolean {
+    return !!this.privateKey;
   }
 }

@@ -9,6 +9,7 @@ import { ERROR_CODES } from '../errors';
 import type { Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import type { Services } from '../services';
+import { handleAppleNotification } from './apple-notifications';
 import { applyCors } from './cors';
 import { credentialCookies, readCredentials } from './credentials';
 import { type CompatState, createDjangoCompat } from './django-compat';
@@ -35,6 +36,7 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
     // Each label is set before its route answers: 'finish' can fire before an await resumes.
     state.operation = `http:${path}`;
     if (await handleOpsRoute(services, path, req, res)) return;
+    if (await handleAppleNotification(services, path, req, res)) return;
     state.operation = 'graphiql';
     if (graphiql?.(path, req, res)) return;
     state.operation = undefined;

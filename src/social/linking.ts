@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AccountMail } from '../accounts/account-mail';
 import type { Confirmation, Reauthentication } from '../accounts/reauth';
 import { SocialAccount, type User } from '../entities';
+import type { AppleTokens } from './apple-tokens';
 import type { SocialProvider } from './providers/provider-id';
 import { displayName } from './providers/registry';
 import type { SocialAccountService } from './social-accounts';
@@ -20,6 +21,7 @@ export class SocialLinking {
     private readonly socialAccounts: SocialAccountService,
     private readonly mail: AccountMail,
     private readonly logger: Logger,
+    private readonly appleTokens: AppleTokens,
   ) {}
 
   async connect(em: EntityManager, viewer: User, provider: SocialProvider, token: SocialTokenInput, proof: Confirmation): Promise<SocialAccount> {
@@ -43,8 +45,11 @@ export class SocialLinking {
   /** False when the id is not one of the viewer's accounts. */
   async disconnect(em: EntityManager, viewer: User, id: string): Promise<boolean> {
     if (!/^\d{1,15}$/.test(id)) return false;
+    // An Apple token is read before the row goes and revoked after, in the background.
+    const revoke = await this.appleTokens.prepareUnlink(em, viewer.id, Number(id));
     const removed = await this.socialAccounts.disconnect(em, viewer.id, Number(id));
     if (!removed) return false;
+    revoke();
     this.mail.socialAccount(viewer, displayName(removed.provider), 'disconnected');
     this.logger.info({ event: 'social_disconnect', userId: viewer.id, socialAccountId: Number(id) }, 'social account disconnected');
     return true;

@@ -7,6 +7,10 @@
 // - a provider email equal to an existing account's email signs into that
 //   account only with SOCIAL_CONNECT_BY_EMAIL and both sides verified;
 //   otherwise EMAIL_CONFLICT: the person signs in and connects the provider;
+//   an Apple private relay address never links (it is Apple's address, not
+//   proof of the person's own);
+// - the name the app passes on (Apple's first authorisation) names a new
+//   user only: an existing one is never renamed;
 // - an inactive user is refused exactly like a password sign-in.
 
 import { randomBytes } from 'node:crypto';
@@ -15,7 +19,7 @@ import { capturesEmail, emailKey, USERNAME_MAX, usernameKey } from '../accounts/
 import { PasswordHasher } from '../accounts/passwords';
 import { SocialAccount, type SocialProvider, User } from '../entities';
 import { AppError, socialAuthFailed, withReason } from '../errors';
-import type { SocialProfile } from './providers/provider';
+import type { VerifiedSocial } from './social-auth';
 
 export interface SocialSignIn {
   user: User;
@@ -35,7 +39,7 @@ export class SocialAccountService {
   constructor(private readonly connectByEmail: boolean) {}
 
   /** Signs in with a verified profile, creating the user on first sight. */
-  signIn(em: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<SocialSignIn> {
+  signIn(em: EntityManager, provider: SocialProvider, profile: VerifiedSocial): Promise<SocialSignIn> {
     return retryOnConflict(() => em.transactional((tx) => this.signInOnce(tx, provider, profile)));
   }
 
@@ -47,7 +51,7 @@ export class SocialAccountService {
     em: EntityManager,
     userId: number,
     provider: SocialProvider,
-    profile: SocialProfile,
+    profile: VerifiedSocial,
     field = 'accessToken',
   ): Promise<{ account: SocialAccount; created: boolean }> {
     return retryOnConflict(() =>
@@ -57,7 +61,7 @@ export class SocialAccountService {
           throw new AppError('BAD_USER_INPUT', 'That provider account is already connected to another user.', { field });
         }
         const account = existing ?? tx.create(SocialAccount, { provider, uid: profile.uid, user: tx.getReference(User, userId) });
-        account.extraData = profile.extra;
+        remember(account, profile);
         await tx.flush();
         return { account, created: !existing };
       }),
@@ -83,7 +87,7 @@ export class SocialAccountService {
     });
   }
 
-  private async signInOnce(tx: EntityManager, provider: SocialProvider, profile: SocialProfile): Promise<SocialSignIn> {
+  private async signInOnce(tx: EntityManager, provider: SocialProvider, profile: VerifiedSocial): Promise<SocialSignIn> {
     const now = new Date();
     const findAccount = () => tx.findOne(SocialAccount, { provider, uid: profile.uid }, { populate: ['user'] });
     const existing = await findAccount();
@@ -96,7 +100,7 @@ export class SocialAccountService {
       // have committed its user between our two reads: look for its account again.
       const raced = await findAccount();
       if (raced) return record(tx, raced, profile, now, false);
-      if (!(this.connectByEmail && profile.emailVerified && holder.emailVerified)) throw socialAuthFailed('EMAIL_CONFLICT');
+      if (!(this.connectByEmail && profile.emailVerified && !profile.relayEmail && holder.emailVerified)) throw socialAuthFailed('EMAIL_CONFLICT');
     }
     const user = holder ?? (await newUser(tx, provider, profile, email, now));
     const account = tx.create(SocialAccount, { provider, uid: profile.uid, user, dateJoined: now });
@@ -104,20 +108,33 @@ export class SocialAccountService {
   }
 }
 
-async function record(tx: EntityManager, account: SocialAccount, profile: SocialProfile, now: Date, isNewUser: boolean): Promise<SocialSignIn> {
+async function record(tx: EntityManager, account: SocialAccount, profile: VerifiedSocial, now: Date, isNewUser: boolean): Promise<SocialSignIn> {
   const user = account.user;
   if (!user.isActive) throw new AppError('INVALID_CREDENTIALS');
   account.lastLogin = now;
-  account.extraData = profile.extra;
+  remember(account, profile);
   // User.lastLogin is written by the sign-in pipeline, with the session.
   await tx.flush();
   return { user, account, isNewUser };
 }
 
+/** What each sign-in or link updates on the account: the profile, the relay address, a new Apple refresh token. */
+function remember(account: SocialAccount, profile: VerifiedSocial): void {
+  account.extraData = profile.extra;
+  if (profile.relayEmail !== undefined) {
+    const relay = profile.relayEmail ? profile.email : null;
+    // A new relay address starts out forwarding; Apple's notifications say otherwise.
+    if (relay !== (account.relayEmail ?? null)) account.relayEmailEnabled = true;
+    account.relayEmail = relay;
+  }
+  if (profile.providerToken) account.providerToken = profile.providerToken;
+}
+
 /** A user who can only sign in through the provider (unusable password). The email is free: checked above. */
-async function newUser(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null, now: Date): Promise<User> {
+async function newUser(tx: EntityManager, provider: SocialProvider, profile: VerifiedSocial, email: string | null, now: Date): Promise<User> {
   const username = await freeUsername(tx, provider, profile, email);
   return tx.create(User, {
+    ...(profile.givenName ?? {}),
     username,
     usernameKey: usernameKey(username),
     email,
@@ -133,7 +150,7 @@ async function newUser(tx: EntityManager, provider: SocialProvider, profile: Soc
  * `<provider>_<uid>`. A nickname that is an email address other than the
  * user's own is never used: it would pose as that address.
  */
-async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: SocialProfile, email: string | null): Promise<string> {
+async function freeUsername(tx: EntityManager, provider: SocialProvider, profile: VerifiedSocial, email: string | null): Promise<string> {
   // Opaque ids (Apple's, Naver's base64) may hold characters the username rule
   // refuses, or be long; without an `@` the fallback never looks like an email.
   const fallback = `${provider}_${profile.uid.replace(NOT_USERNAME_CHARS, '').replace(/@/g, '')}`.slice(0, FALLBACK_MAX);

@@ -11,6 +11,8 @@ export interface RecordedCall {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
+  /** A form POST's fields (Apple's and LINE's endpoints); empty for a GET. */
+  form: Record<string, string>;
 }
 
 export interface FakeReply {
@@ -32,13 +34,17 @@ export abstract class FakeProvider {
   private readonly sockets = new Set<Socket>();
 
   constructor() {
-    this.server = createServer((req, res) => {
+    this.server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://fake');
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString('utf8');
       const call: RecordedCall = {
         method: req.method ?? 'GET',
         path: this.normalisePath(url.pathname),
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
+        form: String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : {},
       };
       this.calls.push(call);
       const misbehave = this.mode !== 'ok' && (this.modePath === null || this.modePath === call.path);
@@ -104,6 +110,7 @@ export abstract class FakeProvider {
 }
 
 function send(res: ServerResponse, reply: FakeReply): void {
-  const text = JSON.stringify(reply.body);
+  // An undefined body is an empty one (Apple's /auth/revoke answers so).
+  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }

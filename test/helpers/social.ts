@@ -6,9 +6,11 @@
 
 import type { Env } from '../../src/config';
 import { SocialAccount, SocialApp, SocialProvider, User } from '../../src/entities';
+import { FakeAppleApi } from './fake-apple';
 import { FACEBOOK_APP, FakeFacebook } from './fake-facebook';
 import { type FakeJwks, startAppleKeys, startGoogleKeys, startKakaoKeys } from './fake-jwks';
 import { FakeKakao, KAKAO_APP_ID } from './fake-kakao';
+import { FakeLine, LINE_CHANNEL_ID } from './fake-line';
 import { FakeNaver } from './fake-naver';
 import { startTestServer, type TestServer } from './server';
 
@@ -18,9 +20,10 @@ export const CLIENT_IDS = {
   APPLE: ['com.example.authql', 'com.example.authql.web'],
   KAKAO: ['kakao-rest-api-key', 'kakao-native-app-key'],
   NAVER: ['naver-client-id'],
+  LINE: [LINE_CHANNEL_ID],
 } as const;
 
-export type ProviderName = 'KAKAO' | 'FACEBOOK' | 'GOOGLE' | 'APPLE' | 'NAVER';
+export type ProviderName = 'KAKAO' | 'FACEBOOK' | 'GOOGLE' | 'APPLE' | 'NAVER' | 'LINE';
 
 export const SOCIAL_ACCOUNT_FIELDS = 'id provider uid dateJoined lastLogin extraData';
 export const SOCIAL_LOGIN = `mutation($provider: SocialProvider!, $accessToken: String, $idToken: String, $nonce: String) {
@@ -47,6 +50,9 @@ export interface SocialSetup {
   kakao: FakeKakao;
   facebook: FakeFacebook;
   naver: FakeNaver;
+  line: FakeLine;
+  /** Apple's REST API (/auth/token, /auth/revoke). */
+  appleApi: FakeAppleApi;
   /** The key servers of the ID-token providers. */
   keys: Record<'GOOGLE' | 'APPLE' | 'KAKAO', FakeJwks>;
   stop(): Promise<void>;
@@ -54,30 +60,36 @@ export interface SocialSetup {
 
 /** Fakes, the server (SQLite in memory) pointed at them, and every provider app registered. */
 export async function startSocialServer(env: Env = {}, opts: { apps?: boolean } = {}): Promise<SocialSetup> {
-  const [kakao, facebook, naver, google, apple, kakaoKeys] = await Promise.all([
+  const [kakao, facebook, naver, line, google, apple, kakaoKeys] = await Promise.all([
     new FakeKakao().start(),
     new FakeFacebook().start(),
     new FakeNaver().start(),
+    new FakeLine().start(),
     startGoogleKeys(),
     startAppleKeys(),
     startKakaoKeys(),
   ]);
+  const appleApi = await new FakeAppleApi(apple).start();
   const server = await startTestServer({
+    APPLE_API_URL: appleApi.url,
     KAKAO_API_URL: kakao.url,
     FACEBOOK_GRAPH_URL: `${facebook.url}/v19.0`,
     NAVER_API_URL: naver.url,
+    LINE_API_URL: line.url,
     GOOGLE_JWKS_URL: google.jwksUrl,
     APPLE_JWKS_URL: apple.jwksUrl,
     KAKAO_JWKS_URL: kakaoKeys.jwksUrl,
     ...env,
   });
   if (opts.apps !== false) await storeApps(server);
-  const fakes = [kakao, facebook, naver, google, apple, kakaoKeys];
+  const fakes = [kakao, facebook, naver, line, appleApi, google, apple, kakaoKeys];
   return {
     server,
     kakao,
     facebook,
     naver,
+    line,
+    appleApi,
     keys: { GOOGLE: google, APPLE: apple, KAKAO: kakaoKeys },
     async stop() {
       await server.stop();
@@ -94,7 +106,7 @@ export function useSocialServer(env: Env = {}, opts: { apps?: boolean } = {}): S
   });
   afterAll(() => setup.stop());
   beforeEach(() => {
-    for (const fake of [setup.kakao, setup.facebook, setup.naver, ...Object.values(setup.keys)]) fake.reset();
+    for (const fake of [setup.kakao, setup.facebook, setup.naver, setup.line, setup.appleApi, ...Object.values(setup.keys)]) fake.reset();
   });
   return setup;
 }
@@ -108,6 +120,7 @@ export async function storeApps(server: TestServer): Promise<void> {
   app(SocialProvider.GOOGLE, 'Google', CLIENT_IDS.GOOGLE);
   app(SocialProvider.APPLE, 'Apple', CLIENT_IDS.APPLE);
   app(SocialProvider.NAVER, 'Naver', CLIENT_IDS.NAVER);
+  app(SocialProvider.LINE, 'LINE', CLIENT_IDS.LINE);
   await em.flush();
 }
 

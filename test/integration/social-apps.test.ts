@@ -175,7 +175,7 @@ describe('the CLI commands', () => {
 
   test.each([
     [['--name', 'K', '--client-id', 'c'], /--provider must be one of kakao, facebook/],
-    [['--provider', 'github', '--name', 'K', '--client-id', 'c'], /--provider must be one of kakao, facebook, google, apple, naver$/],
+    [['--provider', 'github', '--name', 'K', '--client-id', 'c'], /--provider must be one of kakao, facebook, google, apple, naver, line$/],
     [['--provider', 'kakao', '--client-id', 'c', '--key', '1'], /--name is required/],
     [['--provider', 'kakao', '--name', 'K', '--client-id', 'c'], /^key: Kakao needs the app's numeric App ID/],
     [['--provider', 'facebook', '--name', 'F', '--client-id', '1'], /^secret: Facebook needs the App Secret/],

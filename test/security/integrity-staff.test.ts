@@ -63,7 +63,7 @@ describe('social apps need a superuser to change', () => {
   test('staff still list the apps, and no secret comes back', async () => {
     const list = await s.server.gql(SOCIAL_APPS, {}, { token: staff.token });
     expect(list.errors).toBeUndefined();
-    expect(list.data.socialApps.map((a: { provider: string }) => a.provider).sort()).toEqual(['APPLE', 'FACEBOOK', 'GOOGLE', 'KAKAO', 'NAVER']);
+    expect(list.data.socialApps.map((a: { provider: string }) => a.provider).sort()).toEqual(['APPLE', 'FACEBOOK', 'GOOGLE', 'KAKAO', 'LINE', 'NAVER']);
     expect(list.data.socialApps.find((a: { provider: string }) => a.provider === 'FACEBOOK').hasSecret).toBe(true);
     expect(JSON.stringify(list)).not.toContain(FACEBOOK_APP.secret);
   });

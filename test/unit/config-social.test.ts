@@ -31,3 +31,21 @@ test('production refuses key URLs in clear text, and key-cache timings out of ra
     expect.arrayContaining([expect.stringContaining('SOCIAL_JWKS_CACHE_TTL'), expect.stringContaining('SOCIAL_JWKS_MIN_REFETCH_INTERVAL')]),
   );
 });
+
+test('the Apple settings: defaults, and a client_secret lifetime beyond Apple’s six months refused', () => {
+  expect(loadConfig({ JWT_SECRET_KEY: SECRET }).apple).toEqual({
+    clientSecretLifetime: 86400,
+    revokeAttempts: 6,
+    revokeBackoff: 30,
+    deleteOnAccountDelete: false,
+  });
+  expect(loadConfig({ JWT_SECRET_KEY: SECRET }).social).toMatchObject({ appleApiUrl: 'https://appleid.apple.com', lineApiUrl: 'https://api.line.me' });
+  let problems: string[] = [];
+  try {
+    loadConfig({ JWT_SECRET_KEY: SECRET, APPLE_CLIENT_SECRET_LIFETIME: '15777001', APPLE_REVOKE_ATTEMPTS: '0' });
+  } catch (err) {
+    problems = (err as ConfigError).problems;
+  }
+  expect(problems.join('\n')).toMatch(/APPLE_CLIENT_SECRET_LIFETIME/);
+  expect(problems.join('\n')).toMatch(/APPLE_REVOKE_ATTEMPTS/);
+});

@@ -15,6 +15,15 @@ export class SocialAppInput {
   @Field(() => String, { nullable: true, description: 'Write-only. On update, omitted or null keeps the stored secret and "" clears it.' })
   secret?: string | null;
   @Field(() => String, { nullable: true }) key?: string | null;
+  @Field(() => String, { nullable: true, description: 'Apple only: the Team ID. Omitted or null keeps it, "" clears it.' })
+  teamId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Apple only: the Key ID of the Sign in with Apple key. Omitted or null keeps it, "" clears it.' })
+  keyId?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Apple only, write-only: the .p8 private key (PEM), stored encrypted. Omitted or null keeps the stored key, "" clears it.',
+  })
+  privateKey?: string | null;
 }
 
 /** An ArgsType so the schema lists `id` before `input`, as the contract does. */

@@ -26,4 +26,21 @@ export class SocialTokenArgs {
       'With an idToken only: the raw nonce the app generated for this sign-in (Apple: the value whose SHA-256 the app gave Apple). Required when the token carries a nonce.',
   })
   nonce?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Apple only: ASAuthorizationAppleIDCredential.fullName.givenName, which Apple gives the app on the first authorisation only. Names a new user; an existing one is not renamed.',
+  })
+  firstName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Apple only: fullName.familyName, as firstName.' })
+  lastName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Apple only: ASAuthorizationAppleIDCredential.authorizationCode (UTF-8). authql exchanges it for Apple's refresh token, stored encrypted, so that deleting or unlinking the account can revoke it. Single use, valid five minutes.",
+  })
+  authorizationCode?: string | null;
 }

@@ -4,7 +4,8 @@
 // send both, the access_token being the authorization code, so an id_token
 // wins). The check that the token was issued to our app, the linking policy
 // and the throttle are the same social sign-in GraphQL's socialLogin runs.
-// `code` alone cannot be used: authql exchanges no authorization codes.
+// `code` alone cannot be used: the REST view passes no authorization code on
+// (GraphQL socialLogin takes Apple's as authorizationCode).
 import type { AppError } from '../../errors';
 import type { SocialProvider } from '../../social/providers/provider-id';
 import { PROVIDERS } from '../../social/providers/registry';

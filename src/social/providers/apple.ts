@@ -2,16 +2,24 @@
 // ASAuthorizationAppleIDCredential and the raw nonce it generated; it gave
 // Apple that nonce's SHA-256 (hex), which is what the token carries, so the
 // nonce is hashed before it is compared. Apple sends the user's name to the
-// app only, once, and never in the token; `email_verified` and
-// `is_private_email` sometimes arrive as the strings "true"/"false".
+// app only, once, and never in the token (the app passes it on as
+// firstName/lastName); `email_verified` and `is_private_email` sometimes
+// arrive as the strings "true"/"false". A private relay address is marked so
+// it never links to an account by email. The REST API (code exchange,
+// revocation) is apple-rest.ts; notifications apple-notification.ts.
 import { noAppRules, type ProviderDescriptor } from './descriptor';
 import { IdTokenVerifier, idTokenProfile } from './id-token';
 import type { JwksCache } from './jwks';
-import type { IdentityProvider, ProviderApp, SocialCredential, SocialProfile } from './provider';
+import { type IdentityProvider, isTrue, type ProviderApp, type SocialCredential, type SocialProfile } from './provider';
 import { SocialProvider } from './provider-id';
 import type { ReplayStore } from './replay-store';
 
 const ISSUER = 'https://appleid.apple.com';
+const RELAY_DOMAIN = '@privaterelay.appleid.com';
+
+/** Apple's "Hide My Email" address: the claim says so, or the domain does. */
+export const isRelayAddress = (email: string | null, isPrivateEmail?: unknown): boolean =>
+  email !== null && (isTrue(isPrivateEmail) || email.toLowerCase().endsWith(RELAY_DOMAIN));
 
 export class AppleProvider implements IdentityProvider {
   private readonly idTokens: IdTokenVerifier;
@@ -21,7 +29,8 @@ export class AppleProvider implements IdentityProvider {
   }
 
   async verify(credential: SocialCredential, app: ProviderApp): Promise<SocialProfile> {
-    return idTokenProfile(await this.idTokens.verify(credential, app), null, null);
+    const profile = idTokenProfile(await this.idTokens.verify(credential, app), null, null);
+    return { ...profile, relayEmail: isRelayAddress(profile.email, profile.extra.is_private_email) };
   }
 }
 
@@ -29,7 +38,18 @@ export const apple: ProviderDescriptor = {
   id: SocialProvider.APPLE,
   displayName: 'Apple',
   accepts: ['idToken'],
-  endpoints: { jwks: { env: 'APPLE_JWKS_URL', default: 'https://appleid.apple.com/auth/keys', description: "Apple's identity-token keys." } },
-  app: { description: 'clientId = bundle ID, extraClientIds = Services ID.', check: noAppRules },
+  extras: ['name', 'authorizationCode'],
+  endpoints: {
+    jwks: { env: 'APPLE_JWKS_URL', default: 'https://appleid.apple.com/auth/keys', description: "Apple's identity-token and notification keys." },
+    api: {
+      env: 'APPLE_API_URL',
+      default: 'https://appleid.apple.com',
+      description: "Sign in with Apple REST API base URL (/auth/token, /auth/revoke); the client_secret's aud stays https://appleid.apple.com.",
+    },
+  },
+  app: {
+    description: 'clientId = bundle ID, extraClientIds = Services ID, teamId + keyId + privateKey (.p8) for the REST API (code exchange, revocation).',
+    check: noAppRules,
+  },
   create: ({ keys, replay }) => new AppleProvider(keys(), replay),
 };

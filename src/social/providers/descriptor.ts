@@ -34,12 +34,17 @@ export interface ProviderTools {
   replay: ReplayStore;
 }
 
+/** `name`: firstName/lastName from the provider's SDK; `authorizationCode`: a code authql exchanges for a refresh token. */
+export type SocialExtra = 'name' | 'authorizationCode';
+
 export interface ProviderDescriptor {
   id: SocialProvider;
   /** How the provider is named to a person (errors, mails). */
   displayName: string;
   /** The credentials it takes; the first is the one asked for when none is sent. */
   accepts: readonly CredentialKind[];
+  /** What else the app may send with them (Apple: the name it was given once, and an authorization code). */
+  extras?: readonly SocialExtra[];
   endpoints: Readonly<Record<string, EndpointSpec>>;
   app: {
     /** Which SocialApp field holds what, for the SocialAppInput description. */

@@ -15,6 +15,8 @@ const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = 100;
 /** Failures before any answer, where a GET is safe to repeat. */
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Failures where the request never left: a POST is safe to repeat only then. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** The provider read the token and said no. Other 4xx (404, 429…) mean it could not answer. */
 const REJECTING = new Set([400, 401, 403]);
 
@@ -22,6 +24,11 @@ export interface GetOptions {
   signal: AbortSignal;
   headers?: Record<string, string>;
   params?: Record<string, string>;
+}
+
+export interface PostOptions extends Omit<GetOptions, 'params'> {
+  /** Sent as application/x-www-form-urlencoded. */
+  form: Record<string, string>;
 }
 
 export class ProviderHttp {
@@ -47,8 +54,17 @@ export class ProviderHttp {
 
   /** The parsed JSON body of a 2xx answer; `what` names the call in log details. */
   async getJson(what: string, url: string, opts: GetOptions): Promise<unknown> {
-    const res = await this.send(what, url, opts);
-    const body = parseJson(res.data);
+    return this.json(what, await this.send(what, url, opts), false);
+  }
+
+  /** A form POST (Apple's and LINE's token endpoints); the answer as getJson reads it. An empty 2xx body is `{}`. */
+  async postForm(what: string, url: string, opts: PostOptions): Promise<unknown> {
+    // Apple's /auth/revoke answers 200 with no body.
+    return this.json(what, await this.send(what, url, opts), true);
+  }
+
+  private json(what: string, res: AxiosResponse<string>, emptyIsObject: boolean): unknown {
+    const body = emptyIsObject && res.data === '' ? {} : parseJson(res.data);
     if (res.status >= 200 && res.status < 300) {
       if (body === undefined) throw new ProviderFailure('PROVIDER_UNAVAILABLE', `${what}: HTTP ${res.status} with a body that is not JSON`);
       return body;
@@ -57,13 +73,16 @@ export class ProviderHttp {
     throw new ProviderFailure(REJECTING.has(res.status) ? 'TOKEN_REJECTED' : 'PROVIDER_UNAVAILABLE', detail);
   }
 
-  private async send(what: string, url: string, opts: GetOptions): Promise<AxiosResponse<string>> {
+  private async send(what: string, url: string, opts: GetOptions | PostOptions): Promise<AxiosResponse<string>> {
+    const post = 'form' in opts;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.client.get<string>(url, { headers: opts.headers, params: opts.params, signal: opts.signal });
+        if (!post) return await this.client.get<string>(url, { headers: opts.headers, params: opts.params, signal: opts.signal });
+        const headers = { ...opts.headers, 'content-type': 'application/x-www-form-urlencoded' };
+        return await this.client.post<string>(url, new URLSearchParams(opts.form).toString(), { headers, signal: opts.signal });
       } catch (err) {
         const code = isAxiosError(err) ? err.code : undefined;
-        if (!opts.signal.aborted && code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+        if (!opts.signal.aborted && code && (post ? NOT_SENT : RETRYABLE).has(code) && attempt < MAX_ATTEMPTS) {
           await sleep(BACKOFF_MS * attempt, undefined, { signal: opts.signal }).catch(() => undefined);
           continue;
         }
@@ -83,10 +102,10 @@ function parseJson(text: unknown): unknown {
   }
 }
 
-/** Kakao's `{code}`, Facebook's `{error: {code}}` or Naver's `{resultcode: "024"}`, for the log. */
+/** Kakao's `{code}`, Facebook's `{error: {code}}`, Naver's `{resultcode: "024"}` or OAuth's `{error: "invalid_grant"}` (Apple, LINE), for the log. */
 function providerCode(body: unknown): string {
   const b = asRecord(body);
-  const code = b?.code ?? asRecord(b?.error)?.code ?? b?.resultcode;
+  const code = b?.code ?? asRecord(b?.error)?.code ?? b?.resultcode ?? b?.error;
   if (typeof code === 'number' || (typeof code === 'string' && /^\w{1,16}$/.test(code))) return ` (provider code ${code})`;
   return '';
 }

@@ -55,26 +55,30 @@ export class IdTokenVerifier {
     checkAudience(what, claims, clientIds(app));
     const subject = asSubject(claims.sub);
     if (!subject) throw rejected(`${what}: the ID token has no usable sub`);
-    this.checkNonce(claims, credential.kind === 'idToken' ? credential.nonce : null);
-    // Keyed by the signed part: the signature's base64 has spare bits, so the whole string is not unique to one token.
-    const signed = credential.token.slice(0, credential.token.lastIndexOf('.'));
-    if (!(await this.replay.claim(`${what}:${sha256(signed)}`, claims.exp * 1000))) throw rejected(`${what}: the ID token was already used`);
+    checkNonce(this.rules, claims, credential.kind === 'idToken' ? credential.nonce : null);
+    await claimOnce(this.replay, what, credential.token, claims.exp);
     return { subject, claims };
   }
+}
 
-  /**
-   * A token with a nonce was minted for one sign-in; only the app that made
-   * that sign-in knows the raw value, so without it the token could be a
-   * leaked one replayed here. A token without a nonce passes only when none is sent.
-   */
-  private checkNonce(claims: Record<string, unknown>, nonce: string | null): void {
-    const { what } = this.rules;
-    if (nonce === null) {
-      if (claims.nonce !== undefined) throw rejected(`${what}: the ID token carries a nonce but none was sent`);
-      return;
-    }
-    if (claims.nonce !== (this.rules.nonce === 'sha256' ? sha256(nonce) : nonce)) throw rejected(`${what}: the nonce does not match`);
+/**
+ * A token with a nonce was minted for one sign-in; only the app that made
+ * that sign-in knows the raw value, so without it the token could be a
+ * leaked one replayed here. A token without a nonce passes only when none is sent.
+ */
+export function checkNonce({ what, nonce: form }: Pick<IdTokenRules, 'what' | 'nonce'>, claims: Record<string, unknown>, nonce: string | null): void {
+  if (nonce === null) {
+    if (claims.nonce !== undefined) throw rejected(`${what}: the ID token carries a nonce but none was sent`);
+    return;
   }
+  if (claims.nonce !== (form === 'sha256' ? sha256(nonce) : nonce)) throw rejected(`${what}: the nonce does not match`);
+}
+
+/** The last check: this token signs in once. `exp` is in seconds. */
+export async function claimOnce(replay: ReplayStore, what: string, token: string, exp: number): Promise<void> {
+  // Keyed by the signed part: the signature's base64 has spare bits, so the whole string is not unique to one token.
+  const signed = token.slice(0, token.lastIndexOf('.'));
+  if (!(await replay.claim(`${what}:${sha256(signed)}`, exp * 1000))) throw rejected(`${what}: the ID token was already used`);
 }
 
 function decodeHeader(token: string): unknown {
@@ -86,7 +90,7 @@ function decodeHeader(token: string): unknown {
 }
 
 /** Every audience must be one of ours; with several, the authorized party must be ours too (OIDC Core 3.1.3.7). */
-function checkAudience(what: string, claims: Record<string, unknown>, ours: readonly string[]): void {
+export function checkAudience(what: string, claims: Record<string, unknown>, ours: readonly string[]): void {
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const mine = (v: unknown) => typeof v === 'string' && ours.includes(v);
   if (audiences.length === 0 || !audiences.every(mine)) throw new ProviderFailure('WRONG_APP', `${what}: the ID token is for another app`);

@@ -9,6 +9,7 @@ export enum SocialProvider {
   GOOGLE = 'google',
   APPLE = 'apple',
   NAVER = 'naver',
+  LINE = 'line',
 }
 
 export const SOCIAL_PROVIDERS: readonly SocialProvider[] = Object.values(SocialProvider);

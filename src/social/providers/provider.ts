@@ -14,6 +14,8 @@ export interface SocialProfile {
   avatar: string | null;
   /** The provider's profile answer, stored as SocialAccount.extraData. */
   extra: Record<string, unknown>;
+  /** Apple: the email is a private relay address, not the person's own (never used to link by email). */
+  relayEmail?: boolean;
 }
 
 /** What a provider needs of a SocialApp. */

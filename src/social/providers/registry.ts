@@ -8,6 +8,7 @@ import { google } from './google';
 import type { ProviderHttp } from './http';
 import { JwksCache, type JwksTiming } from './jwks';
 import { kakao } from './kakao';
+import { line } from './line';
 import { naver } from './naver';
 import type { CredentialKind, IdentityProvider } from './provider';
 import { SOCIAL_PROVIDERS, SocialProvider } from './provider-id';
@@ -20,6 +21,7 @@ const BY_ID = {
   [SocialProvider.GOOGLE]: google,
   [SocialProvider.APPLE]: apple,
   [SocialProvider.NAVER]: naver,
+  [SocialProvider.LINE]: line,
 } as const satisfies Record<SocialProvider, ProviderDescriptor>;
 
 /** Every provider, in the order the schema's descriptions list them. */
