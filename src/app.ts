@@ -98,8 +98,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
-    const sweeper = new Sweeper(orm, config.cleanup, logger);
+    const sweeper = new Sweeper(orm, config.cleanup, logger, config.audit.retentionDays);
     sweeper.start();
+    services.deliveryWorker.start();
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const origin = `http://${host}:${port}`;
@@ -119,6 +120,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await apollo.stop();
           await metricsListener?.close();
           await sweeper.stop();
+          await services.deliveryWorker.stop();
           await services.background.drain();
           services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());

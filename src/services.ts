@@ -9,9 +9,15 @@ import { PasswordHasher } from './accounts/passwords';
 import { Reauthentication } from './accounts/reauth';
 import { StaffAccounts } from './accounts/staff-accounts';
 import { UserDirectory } from './accounts/user-directory';
+import { AuditLog } from './audit/audit-log';
+import { AuditQuery } from './audit/audit-query';
 import { BackgroundTasks } from './background';
 import type { Config } from './config';
 import type { Orm } from './db/orm';
+import { DeliveryWorker } from './events/delivery-worker';
+import { Outbox } from './events/outbox';
+import { WebhookAdmin } from './events/webhook-admin';
+import { WebhookSecrets } from './events/webhook-secrets';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics';
@@ -20,6 +26,7 @@ import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
+import { activityHook } from './sign-in/activity-hook';
 import type { SignInHook } from './sign-in/attempt';
 import { PasswordSignIn } from './sign-in/password';
 import { PasswordChangeSignIn } from './sign-in/password-change';
@@ -67,6 +74,14 @@ export interface Services {
   socialAccounts: SocialAccountService;
   socialLinking: SocialLinking;
   socialApps: SocialAppAdmin;
+  /** The audit trail: audit.record(em, entry) adds a row to a change's unit of work. */
+  audit: AuditLog;
+  auditQuery: AuditQuery;
+  /** Webhook events: outbox.emit(em, type, data) queues one with the change that caused it. */
+  outbox: Outbox;
+  webhooks: WebhookAdmin;
+  /** Sends queued webhook deliveries; started and stopped by createApp. */
+  deliveryWorker: DeliveryWorker;
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -82,9 +97,10 @@ export interface Services {
 
 /**
  * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts). Second
- * factors (issue 13) and audit/outbox writes (issue 16) register here.
+ * factors (issue 13) register here; the activity hook (audit rows and
+ * session.created, issue 16) comes last, so it records only sessions that start.
  */
-const SIGN_IN_HOOKS: readonly SignInHook[] = [];
+const signInHooks = (activity: SignInHook): readonly SignInHook[] => [activity];
 
 export function createServices(config: Config, orm: Orm, logger: Logger, redis: Redis | null): Services {
   const jwt = new JwtService(config.jwt);
@@ -96,7 +112,10 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);
   const rateLimiter = new RateLimiter(config.rateLimits, store, metrics);
   const sessions = new SessionService(config.jwt, jwt);
-  const accountStore = new AccountStore(passwords);
+  const audit = new AuditLog();
+  const outbox = new Outbox();
+  const webhookSecrets = new WebhookSecrets({ current: config.jwt.secretKey });
+  const accountStore = new AccountStore(passwords, outbox);
   const oneTimeTokens = new OneTimeTokenService(jwt.hmacKey);
   const mailer = createMailer(config, logger);
   const background = new BackgroundTasks(logger);
@@ -113,11 +132,14 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     background,
     orm,
     logger,
+    audit,
+    outbox,
     policy: config.account,
   });
   const socialAuth = new SocialAuthService(providers, logger, metrics);
-  const socialAccounts = new SocialAccountService(config.social.connectByEmail);
-  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: SIGN_IN_HOOKS });
+  const socialAccounts = new SocialAccountService(config.social.connectByEmail, audit, outbox);
+  const hooks = signInHooks(activityHook(orm, audit, outbox));
+  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks });
   const mandatory = config.account.emailVerification === 'mandatory';
   return {
     config,
@@ -131,11 +153,11 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     passwords,
     accountStore,
     accounts,
-    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger),
+    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger, audit, outbox),
     users: new UserDirectory(config.account.emailVerification),
     reauth,
     sessions,
-    userSessions: new UserSessions(sessions),
+    userSessions: new UserSessions(sessions, audit, outbox),
     oneTimeTokens,
     mailer,
     background,
@@ -143,7 +165,12 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     socialAuth,
     socialAccounts,
     socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger),
-    socialApps: new SocialAppAdmin(logger),
+    socialApps: new SocialAppAdmin(logger, audit),
+    audit,
+    auditQuery: new AuditQuery(),
+    outbox,
+    webhooks: new WebhookAdmin(webhookSecrets, audit, { production: config.isProduction, allowPrivate: config.webhooks.allowPrivate }),
+    deliveryWorker: new DeliveryWorker(orm, config.webhooks, webhookSecrets, logger),
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),

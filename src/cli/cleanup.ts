@@ -6,5 +6,5 @@ import type { Orm } from '../db/orm';
 import { describePurge, purgeEnded } from '../sessions/cleanup';
 
 export async function cleanupCommand(orm: Orm, config: Config): Promise<string> {
-  return describePurge(await purgeEnded(orm.em.fork(), config.cleanup.retention));
+  return describePurge(await purgeEnded(orm.em.fork(), config.cleanup.retention, config.audit.retentionDays));
 }

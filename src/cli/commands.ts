@@ -16,6 +16,7 @@ import {
   socialAppRemove,
   socialAppUpdate,
 } from './socialapp';
+import { WEBHOOK_ADD_OPTIONS, WEBHOOK_REMOVE_OPTIONS, webhookAdd, webhookList, webhookRemove } from './webhook';
 
 export interface CommandIo {
   orm: Orm;
@@ -90,6 +91,30 @@ export const COMMANDS: readonly Command[] = [
     options: SOCIALAPP_REMOVE_OPTIONS,
     migrateFirst: true,
     run: ({ orm, flags }) => socialAppRemove(orm, flags),
+  },
+  {
+    name: 'webhook:add',
+    synopsis: '--url U --events E1,E2|* [--description D]',
+    help: 'add a webhook endpoint; prints its signing secret (whsec_…) once\nevents: see the README list, or * for all.',
+    options: WEBHOOK_ADD_OPTIONS,
+    migrateFirst: true,
+    run: ({ orm, config, flags }) => webhookAdd(orm, config, flags),
+  },
+  {
+    name: 'webhook:list',
+    synopsis: '',
+    help: 'list webhook endpoints (secrets are never shown)',
+    options: {},
+    migrateFirst: true,
+    run: ({ orm, config }) => webhookList(orm, config),
+  },
+  {
+    name: 'webhook:remove',
+    synopsis: '--id X',
+    help: 'remove a webhook endpoint and its deliveries',
+    options: WEBHOOK_REMOVE_OPTIONS,
+    migrateFirst: true,
+    run: ({ orm, config, flags }) => webhookRemove(orm, config, flags),
   },
   {
     name: 'import-django',

@@ -8,7 +8,8 @@ import { hkdfSync } from 'node:crypto';
 /** Add a label here for each new use; never rename one (data made with it would no longer open). */
 export type KeyPurpose =
   | 'totp-secret' // SecretBox: TOTP secrets at rest
-  | 'recovery-code'; // HMAC key: recovery code hashes
+  | 'recovery-code' // HMAC key: recovery code hashes
+  | 'webhook-secret'; // SecretBox: webhook signing secrets at rest
 
 export type MasterSecret = string | Uint8Array;
 

@@ -5,24 +5,30 @@
 // recognise an old one for as long as the session could be stolen.
 // The server sweeps every CLEANUP_INTERVAL seconds; `manage cleanup` runs
 // one sweep. Deleting is idempotent, so replicas sweeping at once is harmless.
+// The same sweep drops audit rows older than AUDIT_RETENTION_DAYS and, after
+// as long, finished webhook deliveries and the events none is left for.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import { OneTimeToken, RefreshToken, Session } from '../entities';
+import { AuditEvent, OneTimeToken, RefreshToken, Session, WebhookDelivery, WebhookEvent } from '../entities';
 
 export interface PurgeCounts {
   sessions: number;
   refreshTokens: number;
   oneTimeTokens: number;
+  auditEvents: number;
+  webhookEvents: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Sessions per transaction, so a large backlog never holds a long lock. */
 const BATCH = 500;
 
-export async function purgeEnded(em: EntityManager, retentionSeconds: number, now = new Date()): Promise<PurgeCounts> {
+export async function purgeEnded(em: EntityManager, retentionSeconds: number, auditRetentionDays: number, now = new Date()): Promise<PurgeCounts> {
   const endedBefore = new Date(now.getTime() - retentionSeconds * 1000);
-  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0 };
+  const counts: PurgeCounts = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0, auditEvents: 0, webhookEvents: 0 };
   for (;;) {
     const fork = em.fork();
     const ended = await fork.find(
@@ -40,11 +46,17 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, no
     if (ids.length < BATCH) break;
   }
   counts.oneTimeTokens = await em.fork().nativeDelete(OneTimeToken, { $or: [{ expiresAt: { $lt: endedBefore } }, { usedAt: { $lt: endedBefore } }] });
+  const auditBefore = new Date(now.getTime() - auditRetentionDays * DAY_MS);
+  counts.auditEvents = await em.fork().nativeDelete(AuditEvent, { at: { $lt: auditBefore } });
+  // An event still on its way somewhere stays; its finished deliveries go with it (cascade).
+  const pending = await em.fork().find(WebhookDelivery, { status: 'pending', event: { createdAt: { $lt: auditBefore } } }, { fields: ['event'] });
+  const keep = [...new Set(pending.map((d) => d.event.id))];
+  counts.webhookEvents = await em.fork().nativeDelete(WebhookEvent, { createdAt: { $lt: auditBefore }, ...(keep.length > 0 ? { id: { $nin: keep } } : {}) });
   return counts;
 }
 
 export const describePurge = (c: PurgeCounts): string =>
-  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens.`;
+  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens), ${c.oneTimeTokens} used or expired one-time tokens, ${c.auditEvents} audit rows and ${c.webhookEvents} webhook events past retention.`;
 
 /** The periodic sweep: started by createApp, stopped (and waited for) by app.stop(). */
 export class Sweeper {
@@ -55,6 +67,7 @@ export class Sweeper {
     private readonly orm: Orm,
     private readonly cfg: Config['cleanup'],
     private readonly logger: Logger,
+    private readonly auditRetentionDays: number,
   ) {}
 
   start(): void {
@@ -70,9 +83,10 @@ export class Sweeper {
 
   private sweep(): void {
     if (this.running) return; // a slow sweep is never overlapped by the next
-    this.running = purgeEnded(this.orm.em.fork(), this.cfg.retention)
+    this.running = purgeEnded(this.orm.em.fork(), this.cfg.retention, this.auditRetentionDays)
       .then((counts) => {
-        if (counts.sessions + counts.oneTimeTokens > 0) this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
+        if (counts.sessions + counts.oneTimeTokens + counts.auditEvents + counts.webhookEvents > 0)
+          this.logger.info({ event: 'cleanup', ...counts }, describePurge(counts));
       })
       .catch((err: unknown) =>
         this.logger.warn({ event: 'cleanup', err: err instanceof Error ? err.message : String(err) }, 'cleanup sweep failed; will retry'),

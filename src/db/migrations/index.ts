@@ -5,6 +5,7 @@ import { Migration20261126100000 } from './Migration20261126100000';
 import { Migration20261126200000 } from './Migration20261126200000';
 import { Migration20261126300000 } from './Migration20261126300000';
 import { Migration20261126400000 } from './Migration20261126400000';
+import { Migration20261202400000 } from './Migration20261202400000';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000', class: Migration20261126000000 },
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126200000', class: Migration20261126200000 },
   { name: 'Migration20261126300000', class: Migration20261126300000 },
   { name: 'Migration20261126400000', class: Migration20261126400000 },
+  { name: 'Migration20261202400000', class: Migration20261202400000 },
 ];
