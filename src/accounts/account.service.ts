@@ -200,7 +200,9 @@ function checkNewPassword(user: User, password: string): void {
 
 /** The names of the user's fields this unit of work changes (never their values). */
 export function changedFields(em: EntityManager, user: User): string[] {
-  const hidden = new Set(['password', 'usernameKey', 'emailKey', 'tokenVersion', 'lastLogin']);
+  // Derived keys and bookkeeping are not changes anyone asked for; dateJoined
+  // shows up when a stored date round-trips with another precision.
+  const hidden = new Set(['password', 'usernameKey', 'emailKey', 'tokenVersion', 'lastLogin', 'dateJoined']);
   em.getUnitOfWork().computeChangeSets();
   const changeSet = em
     .getUnitOfWork()

@@ -24,7 +24,7 @@ export class AuditEvent {
   @Property({ type: 'datetime' })
   at: Date = new Date();
 
-  @Field({ description: 'user (actorId says who), system, cli, or anonymous (a failed sign-in).' })
+  @Field(() => String, { description: 'user (actorId says who), system, cli, or anonymous (a failed sign-in).' })
   @Property({ type: 'string', length: 16 })
   actor!: AuditActor;
 
@@ -52,7 +52,7 @@ export class AuditEvent {
   @Property({ type: 'string', length: 300, nullable: true })
   userAgent?: string | null;
 
-  @Field()
+  @Field(() => String, { description: 'success or failure.' })
   @Property({ type: 'string', length: 16 })
   outcome!: AuditOutcome;
 
