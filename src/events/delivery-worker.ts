@@ -46,7 +46,8 @@ export class DeliveryWorker {
   /** One pass: claim, send, record; resolves with how many were attempted. */
   async runOnce(): Promise<number> {
     const em = this.orm.em.fork() as SqlEntityManager;
-    const leaseMs = this.cfg.timeout * 1000 + 30_000;
+    // Longer than any attempt can take, so a live worker never loses its claim; short enough that a killed one's rows come back soon.
+    const leaseMs = this.cfg.timeout * 2000 + 5000;
     const ids = await claimDue(em, BATCH, leaseMs);
     if (ids.length === 0) return 0;
     const rows = await em.find(WebhookDelivery, { id: { $in: ids } }, { populate: ['event', 'endpoint'] });

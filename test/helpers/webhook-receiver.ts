@@ -25,6 +25,8 @@ export interface Receiver {
   rejected: number;
   /** Answer 500 to this many more verified requests. */
   failNext: number;
+  /** Never answer this many more verified requests (a receiver that hangs). */
+  hangNext: number;
   accepted(): Received[];
   waitFor(check: (r: Receiver) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -38,7 +40,8 @@ export async function startReceiver(): Promise<Receiver> {
     received: [],
     rejected: 0,
     failNext: 0,
-    accepted: () => receiver.received.filter((r) => r.status < 300),
+    hangNext: 0,
+    accepted: () => receiver.received.filter((r) => r.status >= 200 && r.status < 300),
     async waitFor(check, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       while (!check(receiver)) {
@@ -46,7 +49,11 @@ export async function startReceiver(): Promise<Receiver> {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -56,6 +63,11 @@ export async function startReceiver(): Promise<Receiver> {
       try {
         if (!receiver.secret) throw new Error('no secret yet');
         const payload = new Webhook(receiver.secret).verify(body, req.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+        if (receiver.hangNext > 0) {
+          receiver.hangNext -= 1;
+          receiver.received.push({ id: String(req.headers['webhook-id']), type: payload.type, data: payload.data, body, status: 0 });
+          return;
+        }
         const status = receiver.failNext > 0 ? 500 : 204;
         if (status === 500) receiver.failNext -= 1;
         receiver.received.push({ id: String(req.headers['webhook-id']), type: payload.type, data: payload.data, body, status });
@@ -70,3 +82,5 @@ export async function startReceiver(): Promise<Receiver> {
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
   return receiver;
 }
+
+export const CREATE_WEBHOOK = `mutation($i: WebhookInput!) { createWebhook(input: $i) { secret webhook { id url events enabled failing } } }`;

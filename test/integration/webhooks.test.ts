@@ -6,9 +6,8 @@ import { User, WebhookDelivery, WebhookEvent } from '../../src/entities';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN } from '../helpers/operations';
 import { errorCode, firstError, startTestServer, type TestServer } from '../helpers/server';
-import { type Receiver, startReceiver } from '../helpers/webhook-receiver';
+import { CREATE_WEBHOOK, type Receiver, startReceiver } from '../helpers/webhook-receiver';
 
-export const CREATE_WEBHOOK = `mutation($i: WebhookInput!) { createWebhook(input: $i) { secret webhook { id url events enabled failing } } }`;
 const WEBHOOKS = `{ webhooks { id url failing consecutiveFailures deliveries(first: 20) { id status attempts eventId eventType lastStatusCode lastError deliveredAt } } }`;
 const UPDATE_USER = `mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id username } }`;
 
