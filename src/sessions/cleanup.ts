@@ -56,7 +56,8 @@ export async function purgeEnded(em: EntityManager, retentionSeconds: number, au
 }
 
 export const describePurge = (c: PurgeCounts): string =>
-  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens), ${c.oneTimeTokens} used or expired one-time tokens, ${c.auditEvents} audit rows and ${c.webhookEvents} webhook events past retention.`;
+  `Removed ${c.sessions} ended sessions (with ${c.refreshTokens} refresh tokens) and ${c.oneTimeTokens} used or expired one-time tokens. ` +
+  `Past retention: ${c.auditEvents} audit rows, ${c.webhookEvents} webhook events.`;
 
 /** The periodic sweep: started by createApp, stopped (and waited for) by app.stop(). */
 export class Sweeper {
