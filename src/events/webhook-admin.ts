@@ -54,7 +54,12 @@ export class WebhookAdmin {
       enabled: input.enabled ?? true,
       secretSealed: this.secrets.seal(id, secret),
     });
-    this.audit.record(em, { action: 'webhook.created', ...this.by(actor), target: `webhook:${id}`, detail: { url: input.url, events: webhook.events } });
+    this.audit.record(em, {
+      action: 'webhook.created',
+      ...this.by(actor),
+      target: `webhook:${id}`,
+      detail: { url: withoutQuery(input.url), events: webhook.events },
+    });
     await em.flush();
     return { webhook, secret };
   }
@@ -77,7 +82,7 @@ export class WebhookAdmin {
     const webhook = await em.findOne(WebhookEndpoint, { id });
     if (!webhook) return false;
     em.remove(webhook);
-    this.audit.record(em, { action: 'webhook.deleted', ...this.by(actor), target: `webhook:${id}`, detail: { url: webhook.url } });
+    this.audit.record(em, { action: 'webhook.deleted', ...this.by(actor), target: `webhook:${id}`, detail: { url: withoutQuery(webhook.url) } });
     await em.flush();
     return true;
   }
@@ -114,4 +119,10 @@ export class WebhookAdmin {
     }
     if (input.description != null && input.description.length > 200) throw badInput('description', 'At most 200 characters.');
   }
+}
+
+/** A receiver may put a token in its URL's query: the audit row keeps the origin and path only. */
+function withoutQuery(url: string): string {
+  const u = new URL(url);
+  return u.origin + u.pathname;
 }

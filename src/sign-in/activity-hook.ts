@@ -21,7 +21,14 @@ export function activityHook(orm: Orm, audit: AuditLog, outbox: Outbox): SignInH
     async onFailure(attempt, error) {
       if (!isSignIn(attempt.method)) return;
       const code = error instanceof AppError ? error.code : 'ERROR';
-      await audit.recordAlone(orm.em, { action: 'sign_in', actor: 'anonymous', outcome: 'failure', detail: { method: attempt.method, code } });
+      const entry = {
+        action: 'sign_in',
+        actor: 'anonymous',
+        userId: attempt.subject ?? null,
+        outcome: 'failure',
+        detail: { method: attempt.method, code },
+      } as const;
+      await audit.recordAlone(orm.em, entry);
     },
   };
 }

@@ -62,21 +62,23 @@ test('a user’s own actions each leave a row, naming the client, newest first',
   await server.gql(`mutation { logout(everywhere: true) }`, {}, { token: changed.data.changePassword.token, headers: ua });
 
   const rows = await rowsFor(u.user.id);
-  expect(rows.map((r) => r.action)).toEqual(['sign_out', 'password.changed', 'email.changed', 'profile.updated', 'sign_in', 'user.registered']);
+  expect(rows.map((r) => r.action)).toEqual(['sign_out', 'password.changed', 'email.changed', 'profile.updated', 'sign_in', 'sign_in', 'user.registered']);
   const signIn = rows.find((r) => r.action === 'sign_in')!;
   expect(signIn).toMatchObject({ actor: 'user', actorId: Number(u.user.id), ip: '127.0.0.1', userAgent: 'audit-test/1.0', outcome: 'success' });
   expect(signIn.detail.method).toBe('password');
   expect(rows.find((r) => r.action === 'email.changed')!.detail).toEqual({ fields: ['email'] });
   expect(rows.find((r) => r.action === 'sign_out')!.detail).toEqual({ all: true });
-  // The failed attempt knows no account: it is anonymous, with the error code.
+  // The failed attempt is anonymous, names the account that was tried and the error code.
   const failed = await server.gql(AUDIT, { first: 5, action: 'sign_in' }, { token: staff.token });
   const failure = failed.data.auditEvents.edges.map((e: { node: Row }) => e.node).find((r: Row) => r.outcome === 'failure');
   expect(failure).toMatchObject({
     actor: 'anonymous',
     actorId: null,
+    userId: Number(u.user.id),
     userAgent: 'audit-test/1.0',
     detail: { method: 'password', code: 'INVALID_CREDENTIALS' },
   });
+  expect(rows.filter((r) => r.action === 'sign_in').map((r) => r.outcome)).toEqual(['success', 'failure']);
   // No secret in any row.
   expect(JSON.stringify(rows)).not.toContain(GOOD_PASSWORD);
 });
