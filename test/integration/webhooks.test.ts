@@ -150,3 +150,41 @@ test('loopback and private targets are refused unless WEBHOOK_ALLOW_PRIVATE=true
     await strict.stop();
   }
 });
+
+test('an endpoint failing five times in a row is marked failing, a success clears it; a disabled endpoint holds its deliveries', async () => {
+  const other = await startReceiver();
+  try {
+    const created = await server.gql(CREATE_WEBHOOK, { i: { url: other.url, events: ['user.deleted'] } }, { token: root.token });
+    other.secret = created.data.createWebhook.secret;
+    const hookId = created.data.createWebhook.webhook.id;
+    const state = async () => (await server.gql(WEBHOOKS, {}, { token: root.token })).data.webhooks.find((w: { id: string }) => w.id === hookId);
+    other.failNext = 1000;
+    const victim = await registerUser(server);
+    await server.gql(`mutation($p: String!) { deleteMe(password: $p) }`, { p: victim.password }, { token: victim.token });
+    await other.waitFor((r) => r.received.length >= 5);
+    await waitUntil(async () => (await state()).failing === true);
+    expect((await state()).consecutiveFailures).toBeGreaterThanOrEqual(5);
+    // Held while disabled: nothing more arrives.
+    await server.gql(`mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: false }) { enabled } }`, { id: hookId }, { token: root.token });
+    await new Promise((r) => setTimeout(r, 1500));
+    const seen = other.received.length;
+    other.failNext = 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(other.received.length).toBe(seen);
+    await server.gql(`mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: true }) { enabled } }`, { id: hookId }, { token: root.token });
+    await other.waitFor((r) => r.accepted().length === 1, 30_000);
+    await waitUntil(async () => (await state()).failing === false);
+    expect(other.accepted()[0]).toMatchObject({ type: 'user.deleted', data: { userId: victim.user.id } });
+    expect((await server.gql(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: hookId }, { token: root.token })).data.deleteWebhook).toBe(true);
+  } finally {
+    await other.close();
+  }
+}, 60_000);
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
