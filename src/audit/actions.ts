@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = {
   'webhook.redelivered': 'A delivery was queued again by hand.',
   'cli.superuser_created': 'manage createsuperuser made an account.',
   'cli.cleanup': 'manage cleanup purged ended sessions and spent tokens.',
+  'cli.command':
+    'Another manage command that changes data succeeded (socialapp:add|update|remove, import-django; detail.command, detail.flags: flag names only).',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

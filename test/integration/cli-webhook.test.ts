@@ -62,6 +62,8 @@ test('webhook:add prints the secret once; the server delivers what the CLI did; 
   expect((await run(process.execPath, [MANAGE, 'webhook:remove', '--id', id!], { env })).stdout).toContain(`Webhook ${id} removed.`);
   expect((await run(process.execPath, [MANAGE, 'webhook:list'], { env })).stdout).toContain('No webhooks.');
 
+  await run(process.execPath, [MANAGE, 'socialapp:add', '--provider', 'google', '--name', 'G', '--client-id', 'cli-1.apps.googleusercontent.com'], { env });
+
   const check = await startTestServer({ DATABASE_URL: db.url, WEBHOOK_POLL_INTERVAL: '0' });
   try {
     const rows = await check.app.orm.em.fork().find(AuditEvent, {}, { orderBy: { id: 'asc' } });
@@ -69,7 +71,9 @@ test('webhook:add prints the secret once; the server delivers what the CLI did; 
       ['webhook.created', 'cli'],
       ['cli.superuser_created', 'cli'],
       ['webhook.deleted', 'cli'],
+      ['cli.command', 'cli'],
     ]);
+    expect(rows.at(-1)!.detail).toEqual({ command: 'socialapp:add', flags: ['provider', 'name', 'client-id'] });
   } finally {
     await check.stop();
   }
