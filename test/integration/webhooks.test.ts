@@ -188,3 +188,32 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Pro
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('a delivery that keeps failing past WEBHOOK_RETRY_WINDOW is dead and tried no more', async () => {
+  const short = await startTestServer({
+    ACCOUNT_EMAIL_VERIFICATION: 'none',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_POLL_INTERVAL: '50',
+    WEBHOOK_RETRY_BASE_MS: '100',
+    WEBHOOK_RETRY_WINDOW: '1',
+  });
+  const down = await startReceiver();
+  try {
+    const su = await registerUser(short, { username: 'su-dead' });
+    await short.app.orm.em.fork().nativeUpdate(User, { id: Number(su.user.id) }, { isStaff: true, isSuperuser: true });
+    const created = await short.gql(CREATE_WEBHOOK, { i: { url: down.url, events: ['user.created'] } }, { token: su.token });
+    down.secret = created.data.createWebhook.secret;
+    down.failNext = 1000;
+    await registerUser(short);
+    const em = short.app.orm.em.fork();
+    await waitUntil(async () => (await em.fork().count(WebhookDelivery, { status: 'dead' })) === 1);
+    const dead = await em.fork().findOneOrFail(WebhookDelivery, { status: 'dead' });
+    expect(dead.attempts).toBe(down.received.length);
+    expect(dead.lastError).toBe('status 500');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(down.received.length).toBe(dead.attempts);
+  } finally {
+    await short.stop();
+    await down.close();
+  }
+}, 60_000);
