@@ -2,7 +2,7 @@
 // inward — the edge (graphql/, http/, cli/) → the domain → primitives — and
 // never back, with no import cycles anywhere. Type-only imports count too.
 // second-factor/ and crypto/ (issue 13's building blocks, on main) are domain too.
-const DOMAIN = '^src/(accounts|sessions|sign-in|social|second-factor|crypto|throttle|mail|db|entities|net)/';
+const DOMAIN = '^src/(accounts|events|audit|sessions|sign-in|social|second-factor|crypto|throttle|mail|db|entities|net)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -98,8 +98,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
-    const sweeper = new Sweeper(orm, config.cleanup, logger);
+    const sweeper = new Sweeper(orm, config.cleanup, logger, config.audit.retentionDays);
     sweeper.start();
+    services.deliveryWorker.start();
     const { port } = httpServer.address() as AddressInfo;
     // Without WEBAUTHN_ORIGINS (development) passkeys answer for http://localhost on this port.
     services.relyingParty.listeningOn(port);
@@ -121,6 +122,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await apollo.stop();
           await metricsListener?.close();
           await sweeper.stop();
+          await services.deliveryWorker.stop();
           // An Apple revocation waiting to retry gives up (logged) rather than hold shutdown.
           services.appleTokens.stop();
           await services.background.drain();

@@ -146,6 +146,14 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       interval: r.int('CLEANUP_INTERVAL', 3600, 0, 7 * DAY),
       retention: r.int('CLEANUP_RETENTION', DAY, 0, 365 * DAY),
     },
+    webhooks: {
+      allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      timeout: r.int('WEBHOOK_TIMEOUT', 10, 1, 60),
+      pollInterval: r.int('WEBHOOK_POLL_INTERVAL', 1000, 0, 60_000),
+      retryBase: r.int('WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      retryWindow: r.int('WEBHOOK_RETRY_WINDOW', 3 * DAY, 1, 30 * DAY),
+    },
+    audit: { retentionDays: r.int('AUDIT_RETENTION_DAYS', 180, 1, 36500) },
     social: {
       ...providerEndpoints(r, isProduction),
       jwksCacheTtl: r.int('SOCIAL_JWKS_CACHE_TTL', 3600, 1, 86400),

@@ -9,10 +9,16 @@ import { PasswordHasher } from './accounts/passwords';
 import { Reauthentication } from './accounts/reauth';
 import { StaffAccounts } from './accounts/staff-accounts';
 import { UserDirectory } from './accounts/user-directory';
+import { AuditLog } from './audit/audit-log';
+import { AuditQuery } from './audit/audit-query';
 import { BackgroundTasks } from './background';
 import type { Config } from './config';
 import { deriveKey } from './crypto/derive-key';
 import type { Orm } from './db/orm';
+import { DeliveryWorker } from './events/delivery-worker';
+import { Outbox } from './events/outbox';
+import { WebhookAdmin } from './events/webhook-admin';
+import { WebhookSecrets } from './events/webhook-secrets';
 import { type ClientIpResolver, createClientIpResolver } from './http/client-ip';
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics';
@@ -33,6 +39,7 @@ import { OneTimeTokenService } from './sessions/one-time-tokens';
 import { SessionService } from './sessions/sessions';
 import { UserSessions } from './sessions/user-sessions';
 import { AccessTokenRefresh } from './sign-in/access-refresh';
+import { activityHook } from './sign-in/activity-hook';
 import type { SignInHook } from './sign-in/attempt';
 import { CodeSignIn } from './sign-in/code';
 import { PasskeySignIn } from './sign-in/passkey';
@@ -106,6 +113,14 @@ export interface Services {
   appleTokens: AppleTokens;
   /** POST /social/apple/notifications. */
   appleNotifications: AppleNotifications;
+  /** The audit trail: audit.record(em, entry) adds a row to a change's unit of work. */
+  audit: AuditLog;
+  auditQuery: AuditQuery;
+  /** Webhook events: outbox.emit(em, type, data) queues one with the change that caused it. */
+  outbox: Outbox;
+  webhooks: WebhookAdmin;
+  /** Sends queued webhook deliveries; started and stopped by createApp. */
+  deliveryWorker: DeliveryWorker;
   /** Every way in; each ends in the pipeline, the only code that starts a session. */
   signIn: {
     pipeline: SignInPipeline;
@@ -125,11 +140,12 @@ export interface Services {
 }
 
 /**
- * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts), after the
- * second-factor gate, which createServices puts first (it needs the methods).
- * Audit/outbox writes (issue 16) register here.
+ * The sign-in pipeline's hooks, in order (see sign-in/attempt.ts): the
+ * second-factor gate first (it may stop the sign-in before anything is
+ * written), the activity hook (audit rows and session.created, issue 16)
+ * last, so it records only sessions that start.
  */
-const SIGN_IN_HOOKS: readonly SignInHook[] = [];
+const signInHooks = (gate: SignInHook, activity: SignInHook): readonly SignInHook[] => [gate, activity];
 
 export function createServices(config: Config, orm: Orm, logger: Logger, redis: Redis | null): Services {
   const jwt = new JwtService(config.jwt);
@@ -141,7 +157,10 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const providers = createProviders(config.social, http, redis ? new RedisReplayStore(redis, config.redisKeyPrefix) : undefined);
   const rateLimiter = new RateLimiter(config.rateLimits, store, metrics);
   const sessions = new SessionService(config.jwt, jwt);
-  const accountStore = new AccountStore(passwords);
+  const audit = new AuditLog();
+  const outbox = new Outbox();
+  const webhookSecrets = new WebhookSecrets(config.secondFactor.masterSecrets);
+  const accountStore = new AccountStore(passwords, outbox);
   const oneTimeTokens = new OneTimeTokenService(jwt.hmacKey);
   // Nothing is mailed to an Apple relay address that Apple said forwards nothing.
   const mailer = withoutDisabledRelays(createMailer(config, logger), orm, logger);
@@ -173,11 +192,13 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     background,
     orm,
     logger,
+    audit,
+    outbox,
     policy: config.account,
     deletion: appleTokens,
   });
   const socialAuth = new SocialAuthService(providers, logger, metrics, appleTokens);
-  const socialAccounts = new SocialAccountService(config.social.connectByEmail);
+  const socialAccounts = new SocialAccountService(config.social.connectByEmail, audit, outbox);
   const secrets = config.secondFactor.masterSecrets;
   const notices = new SecondFactorNotices(mailer, logger);
   const totpFactors = new TotpFactors(secrets);
@@ -188,7 +209,8 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [new TotpMethod(totpFactors), recovery, new PasskeyMethod(relyingParty, logger)];
   const challenges = new SecondFactorChallenges();
   const gate = new SecondFactorGate(SECOND_FACTOR_METHODS, challenges);
-  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks: [gate, ...SIGN_IN_HOOKS] });
+  const hooks = signInHooks(gate, activityHook(orm, audit, outbox));
+  const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks });
   const mandatory = config.account.emailVerification === 'mandatory';
   const passkeys = new PasskeyService(relyingParty, reauth, mail, logger);
   const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
@@ -204,11 +226,11 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     passwords,
     accountStore,
     accounts,
-    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger, appleTokens),
+    staffAccounts: new StaffAccounts(accountStore, passwords, sessions, logger, audit, outbox, appleTokens),
     users: new UserDirectory(config.account.emailVerification),
     reauth,
     sessions,
-    userSessions: new UserSessions(sessions),
+    userSessions: new UserSessions(sessions, audit, outbox),
     oneTimeTokens,
     mailer,
     background,
@@ -234,9 +256,14 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     relyingParty,
     passkeys,
     socialLinking: new SocialLinking(reauth, socialAuth, socialAccounts, mail, logger, appleTokens),
-    socialApps: new SocialAppAdmin(logger, appleSecrets.sealPrivateKey),
+    socialApps: new SocialAppAdmin(logger, audit, appleSecrets.sealPrivateKey),
     appleTokens,
     appleNotifications,
+    audit,
+    auditQuery: new AuditQuery(),
+    outbox,
+    webhooks: new WebhookAdmin(webhookSecrets, audit, { production: config.isProduction, allowPrivate: config.webhooks.allowPrivate }),
+    deliveryWorker: new DeliveryWorker(orm, config.webhooks, webhookSecrets, logger),
     signIn: {
       pipeline,
       password: new PasswordSignIn(accountStore, rateLimiter, pipeline, mandatory),

@@ -6,10 +6,12 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log';
 import type { BackgroundTasks } from '../background';
 import type { Orm } from '../db/orm';
 import { SocialAccount, User } from '../entities';
 import { AppError, badInput } from '../errors';
+import type { Outbox } from '../events/outbox';
 import type { OneTimeTokenService } from '../sessions/one-time-tokens';
 import type { ClientMeta, SessionService } from '../sessions/sessions';
 import { displayName } from '../social/providers/registry';
@@ -35,6 +37,8 @@ export interface AccountServiceDeps {
   background: BackgroundTasks;
   orm: Orm;
   logger: Logger;
+  audit: AuditLog;
+  outbox: Outbox;
   policy: MailLinks & { emailVerification: 'none' | 'optional' | 'mandatory' };
   /** Told before and after a user is deleted (Apple token revocation). */
   deletion?: UserDeletion;
@@ -55,7 +59,8 @@ export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
   register(em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
-    return registerAccount(this.deps, em, input);
+    const written = (tx: EntityManager, user: User) => this.deps.audit.record(tx, { action: 'user.registered', actor: user });
+    return registerAccount(this.deps, em, { ...input, via: 'register', written });
   }
 
   /** True also when the email is already verified (nothing is sent). Limited per account and per address. */
@@ -72,6 +77,8 @@ export class AccountService {
     const { row, user } = await oneTimeTokens.peek(em, token, 'email_verification');
     await oneTimeTokens.consume(em, row);
     user.emailVerified = true;
+    this.deps.audit.record(em, { action: 'email.verified', actor: user });
+    await this.deps.outbox.emit(em, 'user.email_verified', { userId: String(user.id) });
     await em.flush();
     return user;
   }
@@ -94,6 +101,11 @@ export class AccountService {
       await rateLimiter.consume(['mailAddress', emailKey(email)]);
       Object.assign(user, { email, emailKey: emailKey(email), emailVerified: false });
     }
+    const fields = changedFields(em, user);
+    if (fields.length > 0) {
+      this.deps.audit.record(em, { action: email !== null ? 'email.changed' : 'profile.updated', actor: user, detail: { fields } });
+      await this.deps.outbox.emit(em, 'user.updated', { userId: String(user.id), fields });
+    }
     try {
       await em.flush();
     } catch (err) {
@@ -110,6 +122,8 @@ export class AccountService {
     await this.deps.reauth.checkCurrentPassword(em, user, oldPassword, 'oldPassword');
     checkNewPassword(user, newPassword);
     user.password = await this.deps.passwords.hash(newPassword);
+    this.deps.audit.record(em, { action: 'password.changed', actor: user });
+    await this.deps.outbox.emit(em, 'password.changed', { userId: String(user.id), via: 'change' });
     await em.flush(); // bumps the token version: every earlier token dies
     await this.settle(em, user, { kind: 'password' });
     this.deps.logger.info({ event: 'password_change', userId: user.id }, 'password changed');
@@ -148,6 +162,8 @@ export class AccountService {
     // The token is bound to the exact address it was mailed to, so following
     // it proved that address, and only that one, is the user's.
     user.emailVerified = true;
+    this.deps.audit.record(em, { action: 'password.reset', actor: user });
+    await this.deps.outbox.emit(em, 'password.changed', { userId: String(user.id), via: 'reset' });
     await em.flush();
     await this.settle(em, user, { kind: 'password' });
     this.deps.logger.info({ event: 'password_reset', userId: user.id }, 'password reset');
@@ -156,7 +172,11 @@ export class AccountService {
   /** `proof.password` is the current password, or for accounts without one the username typed out. */
   async deleteOwn(em: EntityManager, user: User, proof: Confirmation): Promise<void> {
     await this.deps.reauth.confirmIdentity(em, user, proof, { typedUsername: true });
-    await deleteUser(em, user.id, this.deps.deletion, () => em.nativeDelete(User, { id: user.id }));
+    await deleteUser(em, user.id, this.deps.deletion, async (tx) => {
+      this.deps.audit.record(tx, { action: 'account.deleted', actor: user });
+      await this.deps.outbox.emit(tx, 'user.deleted', { userId: String(user.id) });
+      await tx.nativeDelete(User, { id: user.id });
+    });
     this.deps.logger.info({ event: 'account_deleted', userId: user.id }, 'account deleted by its owner');
   }
 
@@ -179,4 +199,17 @@ export class AccountService {
 function checkNewPassword(user: User, password: string): void {
   const problem = passwordProblem(password, [user.username, user.email?.split('@')[0]]);
   if (problem) throw badInput('newPassword', problem);
+}
+
+/** The names of the user's fields this unit of work changes (never their values). */
+export function changedFields(em: EntityManager, user: User): string[] {
+  // Derived keys and bookkeeping are not changes anyone asked for; dateJoined
+  // shows up when a stored date round-trips with another precision.
+  const hidden = new Set(['password', 'usernameKey', 'emailKey', 'tokenVersion', 'lastLogin', 'dateJoined']);
+  em.getUnitOfWork().computeChangeSets();
+  const changeSet = em
+    .getUnitOfWork()
+    .getChangeSets()
+    .find((cs) => cs.entity === user);
+  return Object.keys(changeSet?.payload ?? {}).filter((f) => !hidden.has(f));
 }

@@ -4,6 +4,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User } from '../entities';
 import { AppError, badInput } from '../errors';
+import type { Outbox } from '../events/outbox';
 import { passwordProblem } from './password-rules';
 import { PasswordHasher } from './passwords';
 
@@ -21,6 +22,10 @@ export interface NewAccount {
   isStaff?: boolean;
   isSuperuser?: boolean;
   emailVerified?: boolean;
+  /** How the account came to be, for user.created (register, social:…, staff, cli, import). */
+  via?: string;
+  /** Runs inside the insert's transaction, after the row has its id (the caller's audit row). */
+  written?: (tx: EntityManager, user: User) => Promise<void> | void;
 }
 
 /** The one email syntax rule (register, profile changes, and the REST endpoints' email fields). */
@@ -48,7 +53,10 @@ const usernameTaken = () => badInput('username', 'A user with that username alre
 const emailTaken = () => badInput('email', 'A user with that email already exists.');
 
 export class AccountStore {
-  constructor(readonly passwords: PasswordHasher) {}
+  constructor(
+    readonly passwords: PasswordHasher,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Checks a username/email/password triple; throws BAD_USER_INPUT naming the field. */
   validate(input: { username: string; email?: string | null; password?: string | null }): void {
@@ -104,21 +112,26 @@ export class AccountStore {
   }
 
   private async write(em: EntityManager, input: NewAccount, email: string | null | undefined, password: string): Promise<User> {
-    const fork = em.fork();
-    const user = fork.create(User, {
-      username: input.username,
-      usernameKey: usernameKey(input.username),
-      email: email ?? null,
-      emailKey: email ? emailKey(email) : null,
-      emailVerified: input.emailVerified ?? false,
-      password,
-      firstName: input.firstName ?? '',
-      lastName: input.lastName ?? '',
-      isStaff: input.isStaff ?? false,
-      isSuperuser: input.isSuperuser ?? false,
-      dateJoined: new Date(),
+    // user.created and the caller's audit row commit with the row, or none of them does.
+    const user = await em.fork().transactional(async (tx) => {
+      const created = tx.create(User, {
+        username: input.username,
+        usernameKey: usernameKey(input.username),
+        email: email ?? null,
+        emailKey: email ? emailKey(email) : null,
+        emailVerified: input.emailVerified ?? false,
+        password,
+        firstName: input.firstName ?? '',
+        lastName: input.lastName ?? '',
+        isStaff: input.isStaff ?? false,
+        isSuperuser: input.isSuperuser ?? false,
+        dateJoined: new Date(),
+      });
+      await tx.flush();
+      await this.outbox.emit(tx, 'user.created', { userId: String(created.id), method: input.via ?? 'account' });
+      await input.written?.(tx, created);
+      return created;
     });
-    await fork.persist(user).flush();
     return em.merge(user);
   }
 

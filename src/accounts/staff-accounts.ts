@@ -5,9 +5,12 @@
 // A new password or a deactivation ends every session of the user (settle).
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log';
 import { User } from '../entities';
 import { AppError, badInput } from '../errors';
+import type { Outbox } from '../events/outbox';
 import type { SessionService } from '../sessions/sessions';
+import { changedFields } from './account.service';
 import { type AccountStore, assertUsernameNotForeignEmail, emailKey, type NewAccount, usernameKey } from './accounts';
 import type { PasswordHasher } from './passwords';
 import { deleteUser, type UserDeletion } from './user-deletion';
@@ -32,6 +35,8 @@ export class StaffAccounts {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly logger: Logger,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
     private readonly deletion?: UserDeletion,
   ) {}
 
@@ -46,6 +51,8 @@ export class StaffAccounts {
       isStaff: input.isStaff ?? false,
       isSuperuser: input.isSuperuser ?? false,
       emailVerified: input.emailVerified ?? false,
+      via: 'staff',
+      written: (tx, user) => this.audit.record(tx, { action: 'staff.user_created', actor, userId: user.id }),
     };
     const user = await this.store.create(em, fields);
     if (input.isActive === false) {
@@ -70,6 +77,13 @@ export class StaffAccounts {
     for (const key of FLAGS) {
       if (input[key] != null) (user as unknown as Record<string, unknown>)[key] = input[key];
     }
+    const fields = changedFields(em, user);
+    if (input.password != null) fields.push('password');
+    if (fields.length > 0) {
+      this.audit.record(em, { action: 'staff.user_updated', actor, userId: user.id, detail: { fields } });
+      await this.outbox.emit(em, 'user.updated', { userId: String(user.id), fields });
+    }
+    if (input.password != null) await this.outbox.emit(em, 'password.changed', { userId: String(user.id), via: 'staff' });
     try {
       await em.flush(); // a new password or isActive=false bumps the token version
     } catch (err) {
@@ -84,7 +98,11 @@ export class StaffAccounts {
   async delete(em: EntityManager, actor: User, id: string): Promise<void> {
     if (Number(id) === actor.id) throw forbidden('Use deleteMe to delete your own account.');
     const user = await this.target(em, actor, id);
-    await deleteUser(em, user.id, this.deletion, () => em.nativeDelete(User, { id: user.id }));
+    await deleteUser(em, user.id, this.deletion, async (tx) => {
+      this.audit.record(tx, { action: 'staff.user_deleted', actor, userId: user.id });
+      await this.outbox.emit(tx, 'user.deleted', { userId: String(user.id) });
+      await tx.nativeDelete(User, { id: user.id });
+    });
     this.logger.info({ event: 'user_deleted', by: actor.id, userId: user.id }, 'user deleted by staff');
   }
 

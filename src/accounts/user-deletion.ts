@@ -9,9 +9,21 @@ export interface UserDeletion {
   prepare(em: EntityManager, userId: number): Promise<() => void>;
 }
 
-/** Deletes the user, with every UserDeletion told before and after. */
-export async function deleteUser(em: EntityManager, userId: number, deletion: UserDeletion | undefined, remove: () => Promise<unknown>): Promise<void> {
-  const after = await deletion?.prepare(em, userId);
-  await remove();
+/**
+ * Deletes the user in one transaction (`remove` deletes the row and writes
+ * what goes with it: the audit row, the webhook event), with every
+ * UserDeletion told before, and its after-step run only once that commits.
+ */
+export async function deleteUser(
+  em: EntityManager,
+  userId: number,
+  deletion: UserDeletion | undefined,
+  remove: (tx: EntityManager) => Promise<unknown>,
+): Promise<void> {
+  const after = await em.transactional(async (tx) => {
+    const step = await deletion?.prepare(tx, userId);
+    await remove(tx);
+    return step;
+  });
   after?.();
 }

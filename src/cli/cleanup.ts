@@ -1,10 +1,17 @@
-// `manage cleanup`: one sweep of ended sessions and spent tokens (see
-// auth/cleanup.ts), for a cron job when the servers run with CLEANUP_INTERVAL=0.
+// `manage cleanup`: one sweep of ended sessions, spent tokens and audit rows
+// past retention (see sessions/cleanup.ts), for a cron job when the servers
+// run with CLEANUP_INTERVAL=0. The sweep itself is audited (actor cli).
 
+import { AuditLog } from '../audit/audit-log';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { describePurge, purgeEnded } from '../sessions/cleanup';
 
 export async function cleanupCommand(orm: Orm, config: Config): Promise<string> {
-  return describePurge(await purgeEnded(orm.em.fork(), config.cleanup.retention));
+  const counts = await purgeEnded(orm.em.fork(), config.cleanup.retention, config.audit.retentionDays);
+  const audit = new AuditLog();
+  await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () =>
+    audit.recordAlone(orm.em, { action: 'cli.cleanup', userId: null, detail: { ...counts } }),
+  );
+  return describePurge(counts);
 }

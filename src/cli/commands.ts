@@ -16,6 +16,7 @@ import {
   socialAppRemove,
   socialAppUpdate,
 } from './socialapp';
+import { WEBHOOK_ADD_OPTIONS, WEBHOOK_REMOVE_OPTIONS, webhookAdd, webhookList, webhookRemove } from './webhook';
 
 export interface CommandIo {
   orm: Orm;
@@ -36,6 +37,8 @@ export interface Command {
   options: OptionSpecs;
   /** False for `migrate` itself: every other command applies pending migrations first (unless AUTO_MIGRATE=false). */
   migrateFirst: boolean;
+  /** A command that changes data and does not audit itself: manage writes a cli.command row after it succeeds. */
+  audited?: true;
   run(io: CommandIo): Promise<string>;
 }
 
@@ -65,6 +68,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'register a provider app (kakao, facebook, google, apple, naver or line)\nKakao: --key is the numeric App ID. Facebook: --client-id is the App ID, --secret the App Secret.\nGoogle, Apple, Kakao: ID tokens may be addressed to --client-id or any of --extra-client-ids.',
     options: SOCIALAPP_ADD_OPTIONS,
     migrateFirst: true,
+    audited: true,
     run: ({ orm, flags }) => socialAppAdd(orm, flags),
   },
   {
@@ -73,6 +77,7 @@ export const COMMANDS: readonly Command[] = [
     help: "change a provider app\nflags not given keep their stored value; --extra-client-ids replaces the whole list ('' empties it), --secret '' removes the secret.",
     options: SOCIALAPP_UPDATE_OPTIONS,
     migrateFirst: true,
+    audited: true,
     run: ({ orm, flags }) => socialAppUpdate(orm, flags),
   },
   {
@@ -89,7 +94,32 @@ export const COMMANDS: readonly Command[] = [
     help: 'remove a provider app',
     options: SOCIALAPP_REMOVE_OPTIONS,
     migrateFirst: true,
+    audited: true,
     run: ({ orm, flags }) => socialAppRemove(orm, flags),
+  },
+  {
+    name: 'webhook:add',
+    synopsis: '--url U --events E1,E2|* [--description D]',
+    help: 'add a webhook endpoint; prints its signing secret (whsec_…) once\nevents: see the README list, or * for all.',
+    options: WEBHOOK_ADD_OPTIONS,
+    migrateFirst: true,
+    run: ({ orm, config, flags }) => webhookAdd(orm, config, flags),
+  },
+  {
+    name: 'webhook:list',
+    synopsis: '',
+    help: 'list webhook endpoints (secrets are never shown)',
+    options: {},
+    migrateFirst: true,
+    run: ({ orm, config }) => webhookList(orm, config),
+  },
+  {
+    name: 'webhook:remove',
+    synopsis: '--id X',
+    help: 'remove a webhook endpoint and its deliveries',
+    options: WEBHOOK_REMOVE_OPTIONS,
+    migrateFirst: true,
+    run: ({ orm, config, flags }) => webhookRemove(orm, config, flags),
   },
   {
     name: 'import-django',
@@ -97,6 +127,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'import users, email addresses, social apps and accounts from a Django + allauth database\nidempotent, and all or nothing; progress on stderr, the summary on stdout.',
     options: { database: { type: 'string' } },
     migrateFirst: true,
+    audited: true,
     run: ({ orm, flags, progress }) => importDjangoCommand(orm, flags, progress),
   },
   {

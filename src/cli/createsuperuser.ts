@@ -5,8 +5,10 @@
 import { AccountStore } from '../accounts/accounts';
 import { passwordProblem } from '../accounts/password-rules';
 import { PasswordHasher } from '../accounts/passwords';
+import { AuditLog } from '../audit/audit-log';
 import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
+import { Outbox } from '../events/outbox';
 import { type Flags, stringFlag, UsageError } from './args';
 import type { Prompter } from './prompt';
 
@@ -23,7 +25,8 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
     else if (!prompter) throw new UsageError(`--${field} is required when stdin is not a terminal`);
   }
   const values = { ...given };
-  const accounts = new AccountStore(new PasswordHasher());
+  const accounts = new AccountStore(new PasswordHasher(), new Outbox());
+  const audit = new AuditLog();
   // Only reached without a flag when there is a terminal to ask (checked above).
   const ask = (): Prompter => {
     if (!prompter) throw new UsageError('no terminal to ask on');
@@ -33,15 +36,20 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
     values.username ??= await ask().ask(QUESTIONS.username);
     values.email ??= await ask().ask(QUESTIONS.email);
     values.password ??= await askPassword(ask(), values.username, values.email);
+    const { username, email, password } = values;
     try {
-      const user = await accounts.create(orm.em.fork(), {
-        username: values.username,
-        email: values.email,
-        password: values.password,
-        isStaff: true,
-        isSuperuser: true,
-        emailVerified: true,
-      });
+      const user = await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () =>
+        accounts.create(orm.em.fork(), {
+          username,
+          email,
+          password,
+          isStaff: true,
+          isSuperuser: true,
+          emailVerified: true,
+          via: 'cli',
+          written: (tx, created) => audit.record(tx, { action: 'cli.superuser_created', userId: created.id }),
+        }),
+      );
       return `Superuser "${user.username}" created (id ${user.id}).`;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -3,6 +3,7 @@
 // 0 done (and --help), 1 the command refused or failed, 2 the command line
 // is wrong (unknown command or flag, a flag without its value).
 import 'reflect-metadata';
+import { AuditLog } from '../audit/audit-log';
 import { ConfigError, loadConfig } from '../config';
 import { openOrm } from '../db/orm';
 import { CommandLineError, parseFlags, UsageError } from './args';
@@ -32,6 +33,11 @@ async function main(argv: string[]): Promise<number> {
   const prompter = process.stdin.isTTY ? terminalPrompter() : null;
   try {
     console.log(await command.run({ orm, config, flags, prompter, progress: (line) => console.error(line) }));
+    if (command.audited) {
+      const audit = new AuditLog();
+      const detail = { command: command.name, flags: Object.keys(flags) };
+      await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () => audit.recordAlone(orm.em, { action: 'cli.command', userId: null, detail }));
+    }
     return 0;
   } finally {
     prompter?.close();

@@ -100,6 +100,22 @@ export interface Config {
     /** Seconds an ended session or spent one-time token is kept before it is purged. */
     readonly retention: number;
   };
+  readonly webhooks: {
+    /** Lets deliveries reach loopback and private-range addresses (tests, a receiver on the same host); refused otherwise (SSRF). */
+    readonly allowPrivate: boolean;
+    /** Seconds one delivery attempt may take (connect to last byte). */
+    readonly timeout: number;
+    /** Milliseconds between the worker's looks for due deliveries; 0: no worker on this replica. */
+    readonly pollInterval: number;
+    /** Milliseconds before the first retry; each later one waits twice as long (with jitter), at most 6 h apart. */
+    readonly retryBase: number;
+    /** Seconds after queueing that a delivery keeps being retried before it is dead. */
+    readonly retryWindow: number;
+  };
+  readonly audit: {
+    /** Days an audit row is kept before the sweep removes it. */
+    readonly retentionDays: number;
+  };
   readonly account: {
     /** none: never asked; optional: asked, not required; mandatory: login refused until verified. */
     readonly emailVerification: 'none' | 'optional' | 'mandatory';

@@ -12,7 +12,8 @@ export type KeyPurpose =
   | 'webauthn-user-handle' // HMAC key: WebAuthn user handles from user ids
   | 'sign-in-code' // HMAC key: email sign-in code hashes
   | 'apple-private-key' // SecretBox: the Sign in with Apple .p8 key on the SocialApp
-  | 'apple-refresh-token'; // SecretBox: Apple refresh tokens on SocialAccount, kept to revoke them
+  | 'apple-refresh-token' // SecretBox: Apple refresh tokens on SocialAccount, kept to revoke them
+  | 'webhook-secret'; // SecretBox: webhook signing secrets at rest
 
 export type MasterSecret = string | Uint8Array;
 

@@ -1,3 +1,4 @@
+import { AuditEvent } from './audit-event.entity';
 import { DjangoUser } from './django-user.entity';
 import { OneTimeToken } from './one-time-token.entity';
 import { Passkey } from './passkey.entity';
@@ -11,11 +12,17 @@ import { SocialApp } from './social-app.entity';
 import { TotpFactor } from './totp-factor.entity';
 import { User } from './user.entity';
 import { WebAuthnChallenge } from './webauthn-challenge.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEvent } from './webhook-event.entity';
 
 export { SocialProvider } from '../social/providers/provider-id';
+export type { AuditActor, AuditOutcome } from './audit-event.entity';
 export type { OneTimePurpose } from './one-time-token.entity';
 export type { WebAuthnPurpose } from './webauthn-challenge.entity';
+export type { DeliveryStatus } from './webhook-delivery.entity';
 export {
+  AuditEvent,
   DjangoUser,
   OneTimeToken,
   Passkey,
@@ -29,6 +36,9 @@ export {
   TotpFactor,
   User,
   WebAuthnChallenge,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEvent,
 };
 export const ENTITIES = [
   User,
@@ -44,4 +54,8 @@ export const ENTITIES = [
   SecondFactorChallenge,
   Passkey,
   WebAuthnChallenge,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
+  AuditEvent,
 ];

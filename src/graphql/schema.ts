@@ -7,6 +7,7 @@ import { buildSchema } from 'type-graphql';
 import './enums';
 import { authChecker } from './auth-checker';
 import { AdminUserResolver } from './resolvers/admin-user.resolver';
+import { AuditResolver } from './resolvers/audit.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { MeResolver } from './resolvers/me.resolver';
 import { PasskeyResolver } from './resolvers/passkey.resolver';
@@ -17,6 +18,7 @@ import { SignInCodeResolver } from './resolvers/sign-in-code.resolver';
 import { SocialAppResolver } from './resolvers/social-app.resolver';
 import { SocialAuthResolver, UserSocialAccountsResolver } from './resolvers/social-auth.resolver';
 import { UserConnectionResolver, UserResolver } from './resolvers/user.resolver';
+import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.resolver';
 
 export const RESOLVERS = [
   AuthResolver,
@@ -33,6 +35,9 @@ export const RESOLVERS = [
   SignInCodeResolver,
   SecondFactorResolver,
   UserSecondFactorsResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  AuditResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

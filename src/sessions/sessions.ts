@@ -179,6 +179,12 @@ export class SessionService {
     return true;
   }
 
+  /** The session and user of a live refresh token; TOKEN_INVALID for any other token. */
+  async sessionOfToken(em: EntityManager, raw: string): Promise<{ sessionId: string; userId: number }> {
+    const row = await this.liveToken(em, raw);
+    return { sessionId: row.session.id, userId: row.session.user.id };
+  }
+
   /** The user a live refresh token belongs to; TOKEN_INVALID for any other token. */
   async userOfToken(em: EntityManager, raw: string): Promise<number> {
     return (await this.liveToken(em, raw)).session.user.id;

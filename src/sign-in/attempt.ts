@@ -32,6 +32,8 @@ export interface SignInAttempt {
    * holds 'mfa' already satisfies the second-factor gate.
    */
   amr?: readonly string[];
+  /** The id of the account the attempt named, when one exists: a failure's audit row says whose account was tried. */
+  subject?: number;
   /** Fields for the log line (provider, isNewUser): never a secret. */
   detail?: Readonly<Record<string, string | number | boolean>>;
 }

@@ -27,7 +27,7 @@ export class PasswordSignIn {
     const found = await this.accounts.findByLogin(em, login);
     const account = found ? `user:${found.id}` : `name:${usernameKey(login.trim())}`;
     tickets.push(...(await this.rateLimiter.consume(['loginAccount', account])));
-    const attempt: SignInAttempt = { method: 'password', client, tickets, clears: ['loginAccount', account] };
+    const attempt: SignInAttempt = { method: 'password', client, tickets, clears: ['loginAccount', account], subject: found?.id };
     try {
       const user = await this.accounts.checkPassword(em, found, password, { requireVerifiedEmail: this.requireVerifiedEmail });
       return await this.pipeline.complete(em, user, attempt);

@@ -17,8 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { capturesEmail, emailKey, USERNAME_MAX, usernameKey } from '../accounts/accounts';
 import { PasswordHasher } from '../accounts/passwords';
+import type { AuditLog } from '../audit/audit-log';
 import { SocialAccount, type SocialProvider, User } from '../entities';
 import { AppError, socialAuthFailed, withReason } from '../errors';
+import type { Outbox } from '../events/outbox';
 import type { VerifiedSocial } from './social-auth';
 
 export interface SocialSignIn {
@@ -36,7 +38,11 @@ const FALLBACK_MAX = USERNAME_MAX - 7;
 const MAX_EMAIL_LENGTH = 254;
 
 export class SocialAccountService {
-  constructor(private readonly connectByEmail: boolean) {}
+  constructor(
+    private readonly connectByEmail: boolean,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Signs in with a verified profile, creating the user on first sight. */
   signIn(em: EntityManager, provider: SocialProvider, profile: VerifiedSocial): Promise<SocialSignIn> {
@@ -62,6 +68,7 @@ export class SocialAccountService {
         }
         const account = existing ?? tx.create(SocialAccount, { provider, uid: profile.uid, user: tx.getReference(User, userId) });
         remember(account, profile);
+        if (!existing) await this.linked(tx, userId, provider, 'social_account.linked');
         await tx.flush();
         return { account, created: !existing };
       }),
@@ -82,7 +89,9 @@ export class SocialAccountService {
           field: 'id',
         });
       }
-      await tx.remove(target).flush();
+      tx.remove(target);
+      await this.linked(tx, userId, target.provider, 'social_account.unlinked');
+      await tx.flush();
       return target;
     });
   }
@@ -104,7 +113,24 @@ export class SocialAccountService {
     }
     const user = holder ?? (await newUser(tx, provider, profile, email, now));
     const account = tx.create(SocialAccount, { provider, uid: profile.uid, user, dateJoined: now });
-    return record(tx, account, profile, now, !holder);
+    const signedIn = await record(tx, account, profile, now, !holder);
+    // Written by the transaction's closing flush, with the user and the account (the session comes after, in the pipeline).
+    if (!holder) {
+      await this.outbox.emit(tx, 'user.created', { userId: String(user.id), method: `social:${provider}` });
+      this.audit.record(tx, { action: 'user.registered', actor: user, detail: { method: `social:${provider}` } });
+    }
+    await this.linked(tx, user.id, provider, 'social_account.linked');
+    return signedIn;
+  }
+
+  private async linked(
+    tx: EntityManager,
+    userId: number,
+    provider: SocialProvider,
+    action: 'social_account.linked' | 'social_account.unlinked',
+  ): Promise<void> {
+    this.audit.record(tx, { action, actor: { id: userId }, detail: { provider } });
+    await this.outbox.emit(tx, action, { userId: String(userId), provider });
   }
 }
 

@@ -6,6 +6,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log';
 import { SocialApp, SocialProvider, type User } from '../entities';
 import { badInput } from '../errors';
 import { descriptorOf } from './providers/registry';
@@ -128,31 +129,45 @@ const toId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) 
 export class SocialAppAdmin {
   constructor(
     private readonly logger: Logger,
+    private readonly audit: AuditLog,
     private readonly seal: SealPrivateKey,
   ) {}
 
-  async create(em: EntityManager, actor: User, input: SocialAppFields): Promise<SocialApp> {
-    const app = await createSocialApp(em, input, this.seal);
-    this.changed('social_app_created', app, actor);
-    return app;
+  // Each change and its audit row commit together (the transaction's closing flush writes the row).
+  create(em: EntityManager, actor: User, input: SocialAppFields): Promise<SocialApp> {
+    return em.transactional(async (tx) => {
+      const app = await createSocialApp(tx, input, this.seal);
+      this.changed(tx, 'social_app_created', app, actor);
+      return app;
+    });
   }
 
-  async update(em: EntityManager, actor: User, id: string, input: SocialAppFields): Promise<SocialApp> {
-    const n = toId(id);
-    const app = n === null ? null : await updateSocialApp(em, n, input, this.seal);
-    if (!app) throw badInput('id', 'There is no social app with that id.');
-    this.changed('social_app_updated', app, actor);
-    return app;
+  update(em: EntityManager, actor: User, id: string, input: SocialAppFields): Promise<SocialApp> {
+    return em.transactional(async (tx) => {
+      const n = toId(id);
+      const app = n === null ? null : await updateSocialApp(tx, n, input, this.seal);
+      if (!app) throw badInput('id', 'There is no social app with that id.');
+      this.changed(tx, 'social_app_updated', app, actor);
+      return app;
+    });
   }
 
-  async delete(em: EntityManager, actor: User, id: string): Promise<boolean> {
-    const n = toId(id);
-    const deleted = n !== null && (await deleteSocialApp(em, n));
-    if (deleted) this.changed('social_app_deleted', { id: n, provider: null }, actor);
-    return deleted;
+  delete(em: EntityManager, actor: User, id: string): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      const n = toId(id);
+      const deleted = n !== null && (await deleteSocialApp(tx, n));
+      if (deleted) this.changed(tx, 'social_app_deleted', { id: n, provider: null }, actor);
+      return deleted;
+    });
   }
 
-  private changed(event: string, app: { id: number; provider: string | null }, actor: User): void {
+  private changed(
+    em: EntityManager,
+    event: 'social_app_created' | 'social_app_updated' | 'social_app_deleted',
+    app: { id: number; provider: string | null },
+    actor: User,
+  ): void {
+    this.audit.record(em, { action: `staff.${event}`, actor, userId: null, target: `socialApp:${app.id}`, detail: { provider: app.provider } });
     this.logger.info({ event, socialAppId: app.id, provider: app.provider, by: actor.id }, 'social app changed');
   }
 }

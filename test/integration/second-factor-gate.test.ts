@@ -71,7 +71,7 @@ test('a challenge past its 5 minutes is refused as expired', async () => {
   });
   // The sweep removes it once its retention is over (0 here); a live one stays.
   const live = await challengeFor(server, user);
-  const purged = await purgeEnded(server.app.orm.em.fork(), 0);
+  const purged = await purgeEnded(server.app.orm.em.fork(), 0, 180);
   expect(purged.secondFactorChallenges).toBeGreaterThanOrEqual(1);
   expect(await server.app.orm.em.fork().findOne(SecondFactorChallenge, id)).toBeNull();
   expect(await server.app.orm.em.fork().findOne(SecondFactorChallenge, live.challengeToken.split('.')[0])).not.toBeNull();

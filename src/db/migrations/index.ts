@@ -8,6 +8,7 @@ import { Migration20261126400000 } from './Migration20261126400000';
 import { Migration20261202100000 } from './Migration20261202100000';
 import { Migration20261202200000 } from './Migration20261202200000';
 import { Migration20261202300000 } from './Migration20261202300000';
+import { Migration20261202400000 } from './Migration20261202400000';
 import { Migration20261202500000 } from './Migration20261202500000';
 
 export const MIGRATIONS = [
@@ -19,5 +20,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261202100000', class: Migration20261202100000 },
   { name: 'Migration20261202200000', class: Migration20261202200000 },
   { name: 'Migration20261202300000', class: Migration20261202300000 },
+  { name: 'Migration20261202400000', class: Migration20261202400000 },
   { name: 'Migration20261202500000', class: Migration20261202500000 },
 ];
