@@ -10,6 +10,7 @@
 // retry rule (the successor has never been used; JWT_REFRESH_RETRY_WINDOW).
 import { GOOD_PASSWORD } from '../helpers/fixtures';
 import { REFRESH, REGISTER, REVOKE } from '../helpers/operations';
+import { PROTECTED } from './helpers/accounts';
 import { DIALECTS, type FaultDatabase, faultDatabase, rowProblems } from './helpers/databases';
 import { inBatches, Restartable } from './helpers/fleet';
 import { call, type Outcome, Tally } from './helpers/http';
@@ -29,9 +30,6 @@ interface Holder {
   access: string;
   lost: boolean;
 }
-
-/** A query that needs a valid access token (`me` is public: null for a dead token). */
-const PROTECTED = '{ users(first: 1) { totalCount } }';
 
 const describeOutcome = (o: Outcome) => (o.kind === 'error' ? `${o.code}${o.reason ? `/${o.reason}` : ''}` : o.kind);
 /** What a client may see while the server is being killed: no answer, or "try again". */
