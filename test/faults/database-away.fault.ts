@@ -17,7 +17,7 @@ import { DIALECTS, type FaultDatabase, faultDatabase, pgAdmin, rowProblems } fro
 import { call, type Outcome } from './helpers/http';
 import { isUnavailable, Load, type Phase, timeUntilOk } from './helpers/load';
 import { ms, record, Violations } from './helpers/results';
-import { type FaultServer, faultEnv, startServer } from './helpers/server';
+import { type FaultServer, faultEnv, keepLog, startServer } from './helpers/server';
 import { size, sleep } from './helpers/sizes';
 
 const WORKERS = size('FAULTS_DB_WORKERS', 20, 6);
@@ -30,14 +30,19 @@ const acceptable = (o: Outcome, phase: Phase) => o.kind === 'ok' || (phase === '
 
 async function untilServed(load: Load, phase: Phase, n: number): Promise<void> {
   const start = load.byPhase[phase].get('ok');
-  while (load.byPhase[phase].get('ok') - start < n) await sleep(20);
+  // Stops early when something went wrong: the checks then report it.
+  while (load.byPhase[phase].get('ok') - start < n && load.bad.length === 0) await sleep(20);
 }
 
-function checkServer(v: Violations, server: FaultServer): void {
+function checkServer(v: Violations, server: FaultServer, label: string): void {
+  keepLog(server, label);
   v.check(server.child.exitCode === null && server.child.signalCode === null, 'the server exited');
   const unhandled = server.problems.filter((l) => /unhandled|uncaught/i.test(l));
   v.check(unhandled.length === 0, `unhandled errors in the log: ${unhandled.slice(0, 2).join(' | ')}`);
 }
+
+/** Progress on stderr (jest holds console.log until the end). */
+const progress = (m: string) => process.stderr.write(`faults: ${m}\n`);
 
 const pgDialect = DIALECTS.includes('postgresql') ? test : test.skip;
 const sqliteDialect = DIALECTS.includes('sqlite') ? test : test.skip;
@@ -69,7 +74,7 @@ pgDialect(`PostgreSQL: ${OUTAGES} outages of ${OUTAGE_MS} ms (connections refuse
     }
     await load.stop();
     for (const b of load.bad) v.check(false, b);
-    checkServer(v, server);
+    checkServer(v, server, expect.getState().currentTestName ?? 'db');
     for (const p of await rowProblems(db)) v.check(false, p);
     record({
       scenario: 'database away',
@@ -113,7 +118,7 @@ sqliteDialect(`SQLite: another process holds the write lock past SQLITE_BUSY_TIM
     await load.stop();
     for (const b of load.bad) v.check(false, b);
     v.check(load.byPhase.during.get('SERVICE_UNAVAILABLE') > 0, 'no SERVICE_UNAVAILABLE while locked: the lock did not bite');
-    checkServer(v, server);
+    checkServer(v, server, expect.getState().currentTestName ?? 'db');
     for (const p of await rowProblems(db)) v.check(false, p);
     record({
       scenario: 'database locked',
@@ -136,7 +141,7 @@ sqliteDialect(`SQLite: another process holds the write lock past SQLITE_BUSY_TIM
 function smallVolume(): { dir: string; unmount(): void } | null {
   const dir = mkdtempSync(join(tmpdir(), 'authql-full-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size('FAULTS_DISK_KB', 4096, 4096)}k`, 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size('FAULTS_DISK_KB', 32768, 32768)}k`, 'tmpfs', dir], { stdio: 'ignore' });
   } catch {
     return null;
   }
@@ -182,18 +187,28 @@ sqliteDialect('SQLite: the disk fills up under registrations and refreshes (SQLI
     };
     const load = new Load(WORKERS, step, acceptable).start();
     await untilServed(load, 'before', CALM);
+    progress('disk: filling');
     load.phase = 'during';
     const filler = fill(volume.dir, 0);
-    while (load.byPhase.during.get('SERVICE_UNAVAILABLE') + load.byPhase.during.get('INTERNAL_SERVER_ERROR') < 20 && load.bad.length === 0) {
-      await sleep(20);
-    }
+    progress('disk: full');
+    // Until the full disk has refused some writes (or clearly never will).
+    const failed = () => load.byPhase.during.total() - load.byPhase.during.get('ok');
+    while (failed() < 20 && load.bad.length === 0 && load.byPhase.during.get('ok') < 3000) await sleep(20);
+    v.check(failed() > 0, `the full disk refused nothing (${load.byPhase.during.get('ok')} ok answers while full)`);
+    progress(`disk: freeing; during ${load.byPhase.during.errors()}`);
     rmSync(filler);
-    const recovery = await timeUntilOk(() => step(0, 2));
+    let probes = 0;
+    const recovery = await timeUntilOk(() => {
+      const name = `probe${probes++}`;
+      return call(server.url, REGISTER, { input: { username: name, email: `${name}@example.test`, password: GOOD_PASSWORD } });
+    });
+    progress('disk: recovered');
     load.phase = 'after';
     await untilServed(load, 'after', CALM);
     await load.stop();
     for (const b of load.bad) v.check(false, b);
-    checkServer(v, server);
+    checkServer(v, server, expect.getState().currentTestName ?? 'db');
+    progress('disk: stopping');
     await server.stop();
     for (const p of await rowProblems(db)) v.check(false, p);
     // All or nothing: every answered registration is stored whole, no refused one at all.
@@ -204,7 +219,7 @@ sqliteDialect('SQLite: the disk fills up under registrations and refreshes (SQLI
       scenario: 'disk full',
       database: 'sqlite',
       load: `${WORKERS} clients (refresh, users, verifyToken, register)`,
-      faults: `tmpfs of ${size('FAULTS_DISK_KB', 4096, 4096)} KB filled`,
+      faults: `tmpfs of ${size('FAULTS_DISK_KB', 32768, 32768)} KB filled`,
       served: load.served(),
       errors: load.total.errors(),
       violations: v.count,

@@ -56,6 +56,9 @@ export class Tally {
     const key = typeof o === 'string' ? o : o.kind === 'error' ? o.code : o.kind;
     this.counts[key] = (this.counts[key] ?? 0) + 1;
   }
+  total(): number {
+    return Object.values(this.counts).reduce((a, b) => a + b, 0);
+  }
   get(key: string): number {
     return this.counts[key] ?? 0;
   }

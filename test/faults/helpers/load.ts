@@ -25,8 +25,10 @@ export class Load {
   start(): this {
     this.loops = Array.from({ length: this.workers }, async (_, w) => {
       for (let n = 0; !this.stopping; n++) {
-        const phase = this.phase;
+        const started = this.phase;
         const o = await this.step(w, n);
+        // A request that overlapped a change of phase overlapped the fault.
+        const phase = started === this.phase ? started : 'during';
         this.byPhase[phase].add(o);
         this.total.add(o);
         if (!this.acceptable(o, phase) && this.bad.length < 100) {

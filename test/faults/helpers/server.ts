@@ -2,6 +2,8 @@
 // environment every time it is (re)started, what it logged at warn and above
 // kept for the checks, and SIGKILL / SIGTERM on demand.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/process';
 import { testEnv } from '../../helpers/server';
@@ -27,6 +29,10 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<FaultServer> 
   const started = Date.now();
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A test runner that dies (or times out) takes its servers with it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.removeListener('exit', orphanGuard));
   const problems: string[] = [];
   const early: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (c: string) => problems.push(c));
@@ -66,4 +72,13 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<FaultServer> 
       return exited;
     },
   };
+}
+
+/** Writes what the server logged at warn and above to FAULTS_LOG_DIR (for reading after a failure). */
+export function keepLog(server: FaultServer, label: string): string {
+  const dir = process.env.FAULTS_LOG_DIR || join(tmpdir(), 'authql-faults-logs');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${label.replace(/[^\w.-]+/g, '_').slice(0, 80)}.log`);
+  writeFileSync(path, server.problems.join('\n'));
+  return path;
 }
