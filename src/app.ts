@@ -120,7 +120,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await metricsListener?.close();
           await sweeper.stop();
           await services.background.drain();
-          services.mailer.close();
+          await services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());
           await orm.close(true);
         })()),

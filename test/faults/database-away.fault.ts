@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { GOOD_PASSWORD } from '../helpers/fixtures';
 import { REGISTER } from '../helpers/operations';
-import { type Account, mixedStep, PROTECTED, registerAccounts } from './helpers/accounts';
+import { mixedStep, PROTECTED, registerAccounts } from './helpers/accounts';
 import { DIALECTS, type FaultDatabase, faultDatabase, pgAdmin, rowProblems } from './helpers/databases';
 import { call, type Outcome } from './helpers/http';
 import { isUnavailable, Load, type Phase, timeUntilOk } from './helpers/load';

@@ -83,7 +83,11 @@ test(`random input: ${RUNS} cases per property, no 5xx, no crash, every error fr
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constantFrom(...OPERATIONS).chain(mutated), fc.string({ maxLength: 300 }), fc.constantFrom(...OPERATIONS)),
-        fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('refreshToken', 'token', 'first', 'after', 'search', 'input'), fc.jsonValue({ maxDepth: 2 }))),
+        fc.oneof(
+          fc.constant(undefined),
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.dictionary(fc.constantFrom('refreshToken', 'token', 'first', 'after', 'search', 'input'), fc.jsonValue({ maxDepth: 2 })),
+        ),
         fc.dictionary(
           fc.constantFrom('authorization', 'content-type', 'x-request-id', 'cookie', 'x-csrf-token', 'apollo-require-preflight', 'x-forwarded-for'),
           fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
@@ -94,14 +98,26 @@ test(`random input: ${RUNS} cases per property, no 5xx, no crash, every error fr
     );
     // Bodies that are not JSON objects at all.
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue({ maxDepth: 3 }).map((j) => JSON.stringify(j))), (body) => check(body, json)),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue({ maxDepth: 3 }).map((j) => JSON.stringify(j)),
+        ),
+        (body) => check(body, json),
+      ),
       opts,
     );
     // Access JWTs: the real one mutated, segments shuffled, or a forged header/payload.
     const jwt = fc.oneof(
       mutated(account.access),
       fc.string({ maxLength: 200 }),
-      fc.tuple(fc.constantFrom(header, payload, signature, ''), fc.constantFrom(header, payload, signature, ''), fc.constantFrom(header, payload, signature, '')).map((p) => p.join('.')),
+      fc
+        .tuple(
+          fc.constantFrom(header, payload, signature, ''),
+          fc.constantFrom(header, payload, signature, ''),
+          fc.constantFrom(header, payload, signature, ''),
+        )
+        .map((p) => p.join('.')),
       fc
         .tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }))
         .map(([h, p]) => `${b64url(JSON.stringify(h))}.${b64url(JSON.stringify(p))}.${signature}`),

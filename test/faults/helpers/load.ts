@@ -18,8 +18,8 @@ export class Load {
   constructor(
     private readonly workers: number,
     private readonly step: (worker: number, n: number) => Promise<Outcome>,
-    /** Which answers are acceptable in which phase. */
-    private readonly acceptable: (o: Outcome, phase: Phase) => boolean,
+    /** Which answers are acceptable in which phase (`n`: the worker's step number, as given to `step`). */
+    private readonly acceptable: (o: Outcome, phase: Phase, n: number) => boolean,
   ) {}
 
   start(): this {
@@ -31,7 +31,7 @@ export class Load {
         const phase = started === this.phase ? started : 'during';
         this.byPhase[phase].add(o);
         this.total.add(o);
-        if (!this.acceptable(o, phase) && this.bad.length < 100) {
+        if (!this.acceptable(o, phase, n) && this.bad.length < 100) {
           this.bad.push(`${phase}: ${o.kind === 'error' ? `${o.code}${o.reason ? `/${o.reason}` : ''}` : o.kind}`);
         }
         if (o.kind !== 'ok') await new Promise((r) => setTimeout(r, 10)); // a client backs off a little
