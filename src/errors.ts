@@ -181,6 +181,10 @@ export function isTransientDatabaseError(err: unknown): boolean {
     if (/^SQLITE_(BUSY|LOCKED|FULL)/.test(code) || /SQLITE_(BUSY|LOCKED|FULL)/.test(message)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code)) return true;
     if (['ConnectionException', 'LockWaitTimeoutException', 'DeadlockException', 'KnexTimeoutError'].includes(name)) return true;
+    // ioredis while Redis is away: the command gave up after its retry, or timed out, or the
+    // connection closed under it (test/faults/redis-away.fault.ts saw these answered as
+    // INTERNAL_SERVER_ERROR; throttled operations must fail closed with SERVICE_UNAVAILABLE).
+    if (name === 'MaxRetriesPerRequestError' || /^(Command timed out|Connection is closed\.?)$/.test(message)) return true;
     // The last two (found by test/faults/database-away.fault.ts): pg refusing a query on a client
     // whose connection just died, and knex reporting a transaction whose connection was lost.
     if (
