@@ -4,13 +4,12 @@
 // away, throttled operations fail closed (SERVICE_UNAVAILABLE) and the rest
 // keeps working; nothing unhandled reaches the log; once it is back every
 // request succeeds and the counters count again (a login limit bites).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { LOGIN } from '../helpers/operations';
 import { mixedStep, registerAccounts } from './helpers/accounts';
 import { faultDatabase } from './helpers/databases';
 import { call, type Outcome } from './helpers/http';
 import { isUnavailable, Load, type Phase, timeUntilOk } from './helpers/load';
+import { freePort, hasRedis, startRedis } from './helpers/redis';
 import { ms, record, Violations } from './helpers/results';
 import { faultEnv, keepLog, startServer } from './helpers/server';
 import { size, sleep } from './helpers/sizes';
@@ -19,31 +18,6 @@ const WORKERS = size('FAULTS_REDIS_WORKERS', 20, 6);
 const OUTAGES = size('FAULTS_REDIS_OUTAGES', 5, 2);
 const OUTAGE_MS = size('FAULTS_REDIS_OUTAGE_MS', 5000, 2000);
 const CALM = size('FAULTS_REDIS_CALM_REQUESTS', 300, 60);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  process.once('exit', () => child.kill('SIGKILL'));
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return child;
-    if (child.exitCode !== null) throw new Error('redis-server exited');
-    await sleep(50);
-  }
-}
-
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 (hasRedis ? test : test.skip)(`Redis killed ${OUTAGES} times for ${OUTAGE_MS} ms under ${WORKERS} clients`, async () => {
   const port = await freePort();
