@@ -27,10 +27,10 @@ export async function registerAccounts(url: string, prefix: string, count: numbe
  * check, in turn. A failed refresh keeps the pair the client had: it retries
  * with it, as an app does.
  */
-export async function mixedStep(url: string, a: Account, n: number): Promise<Outcome> {
+export async function mixedStep(url: string, a: Account, n: number, fresh = false): Promise<Outcome> {
   switch (n % 3) {
     case 0: {
-      const o = await call(url, REFRESH, { refreshToken: a.refresh });
+      const o = await call(url, REFRESH, { refreshToken: a.refresh }, { fresh });
       if (o.kind === 'ok') {
         a.refresh = o.data.refreshToken.refreshToken;
         a.access = o.data.refreshToken.token;
@@ -38,8 +38,8 @@ export async function mixedStep(url: string, a: Account, n: number): Promise<Out
       return o;
     }
     case 1:
-      return call(url, PROTECTED, {}, { token: a.access });
+      return call(url, PROTECTED, {}, { token: a.access, fresh });
     default:
-      return call(url, VERIFY, { token: a.access });
+      return call(url, VERIFY, { token: a.access }, { fresh });
   }
 }

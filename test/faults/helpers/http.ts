@@ -1,12 +1,30 @@
 // The clients' side of a faults scenario: one GraphQL call over real HTTP,
 // classified the way a client would see it, and a tally of what came back.
+import { request } from 'node:http';
 import { REQUEST_DEADLINE_MS } from './sizes';
+
+function postOnNewConnection(url: string, headers: Record<string, string>, body: string): Promise<{ res: { status: number }; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, connection: 'close' }, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => resolve({ res: { status: res.statusCode ?? 0 }, text }));
+      res.on('error', reject);
+    });
+    req.setTimeout(REQUEST_DEADLINE_MS, () => req.destroy(Object.assign(new Error('deadline'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 export type Outcome =
   | { kind: 'ok'; data: any }
   | { kind: 'error'; code: string; reason?: string; status: number }
-  /** No answer: refused or reset connection (the server is down or was killed). */
-  | { kind: 'network' }
+  /** No answer: refused or reset connection (the server is down or was killed); `cause` is the socket error's code. */
+  | { kind: 'network'; cause?: string }
   /** No answer within REQUEST_DEADLINE_MS: a hang. */
   | { kind: 'hang' }
   /** An answer that is not a GraphQL response with a catalogue code. */
@@ -16,22 +34,25 @@ export async function call(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  opts: { token?: string; headers?: Record<string, string>; body?: string } = {},
+  /** fresh: a new connection for this request (no keep-alive), so "refused" and "cut off" are told apart. */
+  opts: { token?: string; headers?: Record<string, string>; body?: string; fresh?: boolean } = {},
 ): Promise<Outcome> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
   if (opts.token) headers.authorization = `JWT ${opts.token}`;
-  let res: Response;
+  const payload = opts.body ?? JSON.stringify({ query, variables });
+  let res: { status: number };
   let text: string;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: opts.body ?? JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
-    });
-    text = await res.text();
+    if (opts.fresh) ({ res, text } = await postOnNewConnection(url, headers, payload));
+    else {
+      const r = await fetch(url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) });
+      res = r;
+      text = await r.text();
+    }
   } catch (err) {
-    return (err as Error).name === 'TimeoutError' ? { kind: 'hang' } : { kind: 'network' };
+    if ((err as Error).name === 'TimeoutError') return { kind: 'hang' };
+    const e = err as { code?: string; cause?: { code?: string } };
+    return { kind: 'network', cause: e.cause?.code ?? e.code };
   }
   let body: any;
   try {
