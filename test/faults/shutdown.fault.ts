@@ -89,7 +89,7 @@ describe.each(DIALECTS)('graceful shutdown (%s)', (dialect) => {
       v.check(missing.length === 0, `${missing.length} verification mails lost at shutdown (e.g. ${missing.slice(0, 3).join(', ')})`);
       const stored = new Set((await db.query<{ username: string }>('select username from users')).map((r) => r.username));
       // OPEN FINDING (README Reliability): now and then such a reset registration was carried out
-      // (SQLite, under load): the server did the work and the answer was lost. Counted and
+      // (SQLite and PostgreSQL, under load): the work was done and the answer lost. Counted and
       // reported, not yet a violation, until the cause is fixed; the client's retry is then
       // USERNAME_TAKEN, a refresh's retry is answered (retry window).
       const cutAfterWork = resetNames.filter((n) => stored.has(n));
