@@ -126,7 +126,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // An Apple revocation waiting to retry gives up (logged) rather than hold shutdown.
           services.appleTokens.stop();
           await services.background.drain();
-          services.mailer.close();
+          await services.mailer.close();
           await redis?.quit().catch(() => redis.disconnect());
           await orm.close(true);
         })()),

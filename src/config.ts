@@ -75,6 +75,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
       allowRefresh: r.bool('JWT_ALLOW_REFRESH', true),
       refreshExpirationDelta,
       refreshReuseInterval: r.int('JWT_REFRESH_REUSE_INTERVAL', 10, 0, 300),
+      refreshRetryWindow: r.int('JWT_REFRESH_RETRY_WINDOW', 300, 0, 86400),
       authHeaderPrefix: prefix,
       issuer: r.str('JWT_ISSUER'),
       audience: r.str('JWT_AUDIENCE'),

@@ -186,11 +186,19 @@ export function isTransientDatabaseError(err: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : '';
     const name = typeof e.name === 'string' ? e.name : '';
     const message = typeof e.message === 'string' ? e.message : '';
-    if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /SQLITE_(BUSY|LOCKED)/.test(message)) return true;
+    // SQLITE_FULL: the disk is full; the transaction rolled back and a retry succeeds once there is
+    // room (test/faults/database-away.fault.ts saw it answered as INTERNAL_SERVER_ERROR).
+    if (/^SQLITE_(BUSY|LOCKED|FULL)/.test(code) || /SQLITE_(BUSY|LOCKED|FULL)/.test(message)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code)) return true;
     if (['ConnectionException', 'LockWaitTimeoutException', 'DeadlockException', 'KnexTimeoutError'].includes(name)) return true;
+    // ioredis while Redis is away: the command gave up after its retry, or timed out, or the
+    // connection closed under it (test/faults/redis-away.fault.ts saw these answered as
+    // INTERNAL_SERVER_ERROR; throttled operations must fail closed with SERVICE_UNAVAILABLE).
+    if (name === 'MaxRetriesPerRequestError' || /^(Command timed out|Connection is closed\.?)$/.test(message)) return true;
+    // The last two (found by test/faults/database-away.fault.ts): pg refusing a query on a client
+    // whose connection just died, and knex reporting a transaction whose connection was lost.
     if (
-      /Connection terminated|Connection ended unexpectedly|is not currently accepting connections|Unable to acquire a connection|Knex: Timeout acquiring a connection|database .* does not allow connections|the database system is shutting down/i.test(
+      /Connection terminated|Connection ended unexpectedly|is not currently accepting connections|Unable to acquire a connection|Knex: Timeout acquiring a connection|database .* does not allow connections|the database system is shutting down|has encountered a connection error and is not queryable|Transaction query already complete/i.test(
         message,
       )
     )

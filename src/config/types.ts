@@ -39,6 +39,12 @@ export interface Config {
     readonly allowRefresh: boolean;
     readonly refreshExpirationDelta: number;
     readonly refreshReuseInterval: number;
+    /**
+     * How long a rotated refresh token is re-answered with its successor while
+     * that successor has never been used: a retry whose answer was lost (a
+     * crash, a dropped connection), not a replay (see README Reliability).
+     */
+    readonly refreshRetryWindow: number;
     readonly authHeaderPrefix: string;
     readonly issuer?: string;
     readonly audience?: string;

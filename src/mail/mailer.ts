@@ -15,18 +15,31 @@ export interface MailMessage {
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
-  close(): void;
+  /** Waits for the messages being sent (shutdown must not lose them), then closes. */
+  close(): Promise<void>;
 }
 
 export function createMailer(config: Config, logger: Logger): Mailer {
   const { smtpUrl, from } = config.mail;
   if (smtpUrl) {
     const transport = nodemailer.createTransport(smtpUrl);
+    // sendInBackground does not wait, so the mailer keeps what is on its way:
+    // test/faults/shutdown.fault.ts saw mails queued just before SIGTERM lost.
+    const sending = new Set<Promise<unknown>>();
     return {
       async send(message) {
-        await transport.sendMail({ from, ...message });
+        const p = transport.sendMail({ from, ...message });
+        sending.add(p);
+        try {
+          await p;
+        } finally {
+          sending.delete(p);
+        }
       },
-      close: () => transport.close(),
+      async close() {
+        await Promise.allSettled([...sending]);
+        transport.close();
+      },
     };
   }
   if (config.nodeEnv !== 'production') {
@@ -35,14 +48,14 @@ export function createMailer(config: Config, logger: Logger): Mailer {
         // Development only: the body holds single-use links, printed on purpose.
         logger.info({ mail: { from, to: message.to, subject: message.subject }, body: message.text }, 'email (console backend; set SMTP_URL to send)');
       },
-      close: () => undefined,
+      close: async () => undefined,
     };
   }
   return {
     async send(message) {
       logger.warn({ mail: { subject: message.subject } }, 'email not sent: SMTP_URL is not configured');
     },
-    close: () => undefined,
+    close: async () => undefined,
   };
 }
 

@@ -4,8 +4,9 @@
 // - a refresh token works once; its successor is derived from it (see
 //   opaque-token.ts), so concurrent refreshes all get the same successor and
 //   exactly one successor row is ever written (primary key + conditional update);
-// - presenting a rotated token after JWT_REFRESH_REUSE_INTERVAL ends the
-//   whole session and answers REFRESH_TOKEN_REUSED;
+// - presenting a rotated token once its successor has been used, or after
+//   JWT_REFRESH_RETRY_WINDOW, ends the whole session and answers
+//   REFRESH_TOKEN_REUSED;
 // - logout and revokeToken act only on a live token: a dead one changes nothing;
 // - no session outlives its first sign-in + JWT_REFRESH_EXPIRATION_DELTA;
 // - a token-version bump (password change, deactivation) ends every session.
@@ -135,12 +136,17 @@ export class SessionService {
       return { kind: 'ok', session, next };
     }
 
-    // Already rotated: a concurrent or retried refresh inside the grace
-    // window gets the same successor, as long as that one is still unused.
+    // Already rotated: a concurrent or retried refresh gets the same
+    // successor as long as that one is still unused, inside the grace window
+    // or the (longer) retry window. An unused successor means nobody has
+    // moved on from this token: most likely its answer was lost (a crash, a
+    // restart slower than the grace window). Once the successor is used, the
+    // old token can only be a replay, and the session ends.
     await tx.refresh(row);
     const usedAt = row.usedAt?.getTime() ?? 0;
     const successor = await tx.findOne(RefreshToken, next.id);
-    if (successor && !successor.usedAt && now.getTime() - usedAt <= this.cfg.refreshReuseInterval * 1000) {
+    const window = Math.max(this.cfg.refreshReuseInterval, this.cfg.refreshRetryWindow) * 1000;
+    if (successor && !successor.usedAt && now.getTime() - usedAt <= window) {
       return { kind: 'ok', session, next };
     }
     await tx.nativeUpdate(Session, { id: session.id, revokedAt: null }, { revokedAt: now });

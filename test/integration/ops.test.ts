@@ -57,7 +57,7 @@ test('metrics count what happened: requests, sign-ins, refreshes, reuse, throttl
 });
 
 test('reuse detection is counted', async () => {
-  const s = await startTestServer({ JWT_REFRESH_REUSE_INTERVAL: '0' });
+  const s = await startTestServer({ JWT_REFRESH_REUSE_INTERVAL: '0', JWT_REFRESH_RETRY_WINDOW: '0' });
   try {
     const u = await registerUser(s);
     await s.gql(REFRESH, { refreshToken: u.refreshToken });

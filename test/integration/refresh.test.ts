@@ -45,7 +45,7 @@ test('refreshing does not need a live access token (unlike djangorestframework-j
 });
 
 test('reuse after the grace window revokes the whole family with REFRESH_TOKEN_REUSED', async () => {
-  const server = await start({ JWT_REFRESH_REUSE_INTERVAL: '0' });
+  const server = await start({ JWT_REFRESH_REUSE_INTERVAL: '0', JWT_REFRESH_RETRY_WINDOW: '0' });
   const u = await registerUser(server);
   const r1 = await server.gql(REFRESH, { refreshToken: u.refreshToken });
   await sleep(50);
@@ -56,6 +56,28 @@ test('reuse after the grace window revokes the whole family with REFRESH_TOKEN_R
   expect(errorCode(after)).toBe('TOKEN_INVALID');
   expect(firstError(await server.gql(USERS, {}, { token: r1.data.refreshToken.token }))?.extensions?.reason).toBe('TOKEN_INVALID');
   expect(server.logs.join('')).toContain('refresh_reuse');
+});
+
+test('a refresh whose answer was lost (a crash) is retried after the grace window: the same successor while that one is unused', async () => {
+  // test/faults/crash-rotation.fault.ts found this: a restart takes longer than JWT_REFRESH_REUSE_INTERVAL.
+  const server = await start({ JWT_REFRESH_REUSE_INTERVAL: '0', JWT_REFRESH_RETRY_WINDOW: '300' });
+  const u = await registerUser(server);
+  const lost = await server.gql(REFRESH, { refreshToken: u.refreshToken }); // the client never saw this answer
+  await sleep(1100);
+  const retry = await server.gql(REFRESH, { refreshToken: u.refreshToken });
+  expect(retry.errors).toBeUndefined();
+  expect(retry.data.refreshToken.refreshToken).toBe(lost.data.refreshToken.refreshToken);
+  // Theft is still caught: once the successor has been used, the old token ends the session.
+  expect((await server.gql(REFRESH, { refreshToken: retry.data.refreshToken.refreshToken })).errors).toBeUndefined();
+  expect(errorCode(await server.gql(REFRESH, { refreshToken: u.refreshToken }))).toBe('REFRESH_TOKEN_REUSED');
+});
+
+test('past JWT_REFRESH_RETRY_WINDOW an unused successor no longer forgives the old token', async () => {
+  const server = await start({ JWT_REFRESH_REUSE_INTERVAL: '0', JWT_REFRESH_RETRY_WINDOW: '1' });
+  const u = await registerUser(server);
+  await server.gql(REFRESH, { refreshToken: u.refreshToken });
+  await sleep(2100);
+  expect(errorCode(await server.gql(REFRESH, { refreshToken: u.refreshToken }))).toBe('REFRESH_TOKEN_REUSED');
 });
 
 test('inside the grace window a repeated refresh gets the same successor', async () => {

@@ -30,6 +30,7 @@ beforeAll(async () => {
         REDIS_KEY_PREFIX: `authql-test-${randomBytes(6).toString('hex')}:`,
         RATE_LIMIT_LOGIN_ACCOUNT: '5/300',
         JWT_REFRESH_REUSE_INTERVAL: '0',
+        JWT_REFRESH_RETRY_WINDOW: '0',
         GOOGLE_JWKS_URL: google.jwksUrl,
       },
       db.url,

@@ -16,6 +16,7 @@ test('defaults', () => {
     allowRefresh: true,
     refreshExpirationDelta: 604800,
     refreshReuseInterval: 10,
+    refreshRetryWindow: 300,
     authHeaderPrefix: 'JWT',
     leeway: 0,
   });
