@@ -23,6 +23,7 @@ import { type ClientIpResolver, createClientIpResolver } from './http/client-ip'
 import { createMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics';
 import { SecondFactorChallenges } from './second-factor/challenges';
+import { SecondFactorChanges } from './second-factor/changes';
 import type { SecondFactorMethod } from './second-factor/method';
 import { SecondFactorNotices } from './second-factor/notices';
 import { SecondFactorOverview } from './second-factor/overview';
@@ -167,7 +168,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const background = new BackgroundTasks(logger);
   const mail = new AccountMail(mailer, background, logger, config.account);
   const reauth = new Reauthentication(rateLimiter, passwords);
-  // Apple's secrets at rest are sealed under keys derived from JWT_SECRET_KEY (issue 13's ENCRYPTION_KEY replaces it at the merge).
+  // Apple's secrets at rest are sealed under keys derived from ENCRYPTION_KEY (else JWT_SECRET_KEY), as the TOTP secrets are.
   const appleSecrets = new AppleSecrets(config.secondFactor.masterSecrets);
   const appleRest = new AppleRest(http, config.social.appleApiUrl, config.apple.clientSecretLifetime);
   const appleTokens = new AppleTokens(appleRest, appleSecrets, orm, background, logger, {
@@ -180,6 +181,8 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     sessions,
     logger,
     config.apple.deleteOnAccountDelete,
+    audit,
+    outbox,
   );
   const accounts = new AccountService({
     store: accountStore,
@@ -212,7 +215,8 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
   const hooks = signInHooks(gate, activityHook(orm, audit, outbox));
   const pipeline = new SignInPipeline({ sessions, rateLimiter, metrics, logger, hooks });
   const mandatory = config.account.emailVerification === 'mandatory';
-  const passkeys = new PasskeyService(relyingParty, reauth, mail, logger);
+  const changes = new SecondFactorChanges(audit, outbox);
+  const passkeys = new PasskeyService(relyingParty, reauth, mail, logger, changes);
   const codes = new SignInCodes(deriveKey(config.jwt.secretKey, 'sign-in-code'), config.account.signInCodeTimeout);
   return {
     config,
@@ -240,6 +244,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
     secondFactors: {
       methods: SECOND_FACTOR_METHODS,
       totp: new TotpSettings({
+        changes,
         factors: totpFactors,
         codes: recoveryCodes,
         recovery,
@@ -249,7 +254,7 @@ export function createServices(config: Config, orm: Orm, logger: Logger, redis: 
         notices,
         issuer: config.secondFactor.totpIssuer,
       }),
-      overview: new SecondFactorOverview(SECOND_FACTOR_METHODS, totpFactors, recoveryCodes, challenges, notices, async (em, user) =>
+      overview: new SecondFactorOverview(SECOND_FACTOR_METHODS, totpFactors, recoveryCodes, challenges, notices, changes, async (em, user) =>
         (await passkeys.list(em, user)).map((p) => ({ id: String(p.id), name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })),
       ),
     },

@@ -13,6 +13,11 @@ export const AUDIT_ACTIONS = {
   'account.deleted': 'A user deleted their own account.',
   'social_account.linked': 'A social account was connected (detail.provider).',
   'social_account.unlinked': 'A social account was disconnected (detail.provider).',
+  'second_factor.changed':
+    'A user changed their second factors (detail.change: totp_enabled, totp_disabled, recovery_codes_regenerated, passkey_added, passkey_removed).',
+  'staff.second_factors_reset': 'A superuser removed every second factor of a user (resetSecondFactors).',
+  'provider.user_deleted':
+    "Apple said the user deleted their Apple account and APPLE_DELETE_ON_ACCOUNT_DELETE deleted the account (actor system; Apple's unlinks are social_account.unlinked with detail.by apple).",
   'staff.user_created': 'Staff created an account.',
   'staff.user_updated': 'Staff changed an account (detail.fields: names only).',
   'staff.user_deleted': 'Staff deleted an account.',

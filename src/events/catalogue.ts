@@ -19,6 +19,9 @@ export const EVENT_CATALOGUE = {
   'password.changed': event<UserRef & { via: 'change' | 'reset' | 'staff' }>('The password was changed, reset, or set by staff.'),
   'social_account.linked': event<UserRef & { provider: string }>('A social account was connected.'),
   'social_account.unlinked': event<UserRef & { provider: string }>('A social account was disconnected.'),
+  'second_factor.changed': event<UserRef & { change: string }>(
+    'A second factor changed: change is totp_enabled, totp_disabled, recovery_codes_regenerated, passkey_added, passkey_removed or reset (by a superuser).',
+  ),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { User } from '../entities';
 import { AppError } from '../errors';
 import type { SecondFactorChallenges } from './challenges';
+import type { SecondFactorChanges } from './changes';
 import type { SecondFactorMethod } from './method';
 import type { SecondFactorNotices } from './notices';
 import type { RecoveryCodeStore } from './recovery-code-store';
@@ -34,6 +35,7 @@ export class SecondFactorOverview {
     private readonly codes: RecoveryCodeStore,
     private readonly challenges: SecondFactorChallenges,
     private readonly notices: SecondFactorNotices,
+    private readonly changes: SecondFactorChanges,
     /** The user's passkeys (PasskeyService.list). */
     private readonly passkeys: PasskeyLister = async () => [],
   ) {}
@@ -48,11 +50,16 @@ export class SecondFactorOverview {
     };
   }
 
-  async reset(em: EntityManager, userId: number): Promise<void> {
-    const user = await em.findOne(User, userId);
-    if (!user) throw new AppError('BAD_USER_INPUT', 'There is no such user.', { field: 'userId' });
-    for (const m of this.methods) await m.reset?.(em, user);
-    await this.challenges.dropAll(em, user);
+  /** `actor`: the superuser; the removals, the audit row and the event commit together. */
+  async reset(em: EntityManager, actor: Pick<User, 'id'>, userId: number): Promise<void> {
+    const user = await em.transactional(async (tx) => {
+      const found = await tx.findOne(User, userId);
+      if (!found) throw new AppError('BAD_USER_INPUT', 'There is no such user.', { field: 'userId' });
+      for (const m of this.methods) await m.reset?.(tx, found);
+      await this.challenges.dropAll(tx, found);
+      await this.changes.record(tx, found, 'reset', actor);
+      return found;
+    });
     this.notices.send(user, { kind: 'factors_reset' });
   }
 }

@@ -10,6 +10,7 @@ import type { AccountMail } from '../accounts/account-mail';
 import type { Confirmation, Reauthentication } from '../accounts/reauth';
 import { Passkey, type User } from '../entities';
 import { AppError, badInput } from '../errors';
+import type { SecondFactorChanges } from './changes';
 import type { RelyingParty } from './relying-party';
 import { registrationOptions, verifyRegistration } from './webauthn';
 import { clientChallenge, storeChallenge, takeChallenge } from './webauthn-challenges';
@@ -23,6 +24,7 @@ export class PasskeyService {
     private readonly reauth: Reauthentication,
     private readonly mail: AccountMail,
     private readonly logger: Logger,
+    private readonly changes: SecondFactorChanges,
   ) {}
 
   list(em: EntityManager, user: User): Promise<Passkey[]> {
@@ -58,6 +60,7 @@ export class PasskeyService {
         throw new WebAuthnFailure('credential-mismatch', 'this credential id is already registered');
       }
       const passkey = em.create(Passkey, { ...created, user, userHandle: this.rp.userHandle(user), name: label });
+      await this.changes.record(em, user, 'passkey_added');
       await em.persist(passkey).flush();
       this.logger.info({ event: 'passkey', change: 'added', userId: user.id, deviceType: created.deviceType }, 'passkey added');
       this.mail.passkey(user, label, 'added');
@@ -81,6 +84,7 @@ export class PasskeyService {
     await this.reauth.confirmIdentity(em, user, proof);
     const passkey = /^\d{1,15}$/.test(id) ? await em.findOne(Passkey, { id: Number(id), user }) : null;
     if (!passkey) throw badInput('id', 'No such passkey.');
+    await this.changes.record(em, user, 'passkey_removed');
     await em.remove(passkey).flush();
     this.logger.info({ event: 'passkey', change: 'removed', userId: user.id }, 'passkey removed');
     this.mail.passkey(user, passkey.name, 'removed');

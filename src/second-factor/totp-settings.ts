@@ -12,6 +12,7 @@ import type { User } from '../entities';
 import { AppError, badInput } from '../errors';
 import type { SessionService } from '../sessions/sessions';
 import type { RateLimiter } from '../throttle/rate-limiter';
+import type { SecondFactorChanges } from './changes';
 import { codeInvalid } from './code-invalid';
 import type { SecondFactorNotices } from './notices';
 import { qrSvg } from './qr';
@@ -27,6 +28,8 @@ export interface TotpEnrollmentStart {
 }
 
 export interface TotpSettingsDeps {
+  /** The audit row and webhook event of each change. */
+  changes: SecondFactorChanges;
   factors: TotpFactors;
   codes: RecoveryCodeStore;
   recovery: RecoveryCodeMethod;
@@ -58,6 +61,7 @@ export class TotpSettings {
     });
     pending.confirmedAt = new Date();
     const codes = await this.deps.codes.replace(em, user);
+    await this.deps.changes.record(em, user, 'totp_enabled');
     await em.flush();
     await this.deps.sessions.revokeOthers(em, user.id, sessionId);
     this.deps.notices.send(user, { kind: 'totp_enabled' });
@@ -70,6 +74,7 @@ export class TotpSettings {
     await this.checkCode(em, user, code);
     em.remove(factor);
     await this.deps.codes.drop(em, user);
+    await this.deps.changes.record(em, user, 'totp_disabled');
     await em.flush();
     this.deps.notices.send(user, { kind: 'totp_disabled' });
   }
@@ -79,6 +84,7 @@ export class TotpSettings {
     await this.requireOn(em, user);
     await this.checkCode(em, user, code);
     const codes = await this.deps.codes.replace(em, user);
+    await this.deps.changes.record(em, user, 'recovery_codes_regenerated');
     await em.flush();
     this.deps.notices.send(user, { kind: 'recovery_codes_regenerated' });
     return codes;

@@ -11,7 +11,9 @@
 import { type EntityManager, LockMode } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { PasswordHasher } from '../accounts/passwords';
+import type { AuditLog } from '../audit/audit-log';
 import { SocialAccount, SocialApp, SocialProvider, User } from '../entities';
+import type { Outbox } from '../events/outbox';
 import type { SessionService } from '../sessions/sessions';
 import type { AppleEvent, AppleNotificationVerifier } from './providers/apple-notification';
 import { asRecord, asString, ProviderFailure } from './providers/provider';
@@ -27,6 +29,8 @@ export class AppleNotifications {
     private readonly sessions: SessionService,
     private readonly logger: Logger,
     private readonly deleteOnAccountDelete: boolean,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Throws ProviderFailure when the notification is not Apple's, for our app (or cannot be checked now). */
@@ -63,11 +67,17 @@ export class AppleNotifications {
       const user = await tx.findOneOrFail(User, userId, { populate: ['password'], lockMode: LockMode.PESSIMISTIC_WRITE });
       const others = await tx.count(SocialAccount, { user: userId, id: { $ne: account.id } });
       if (accountDeleted && this.deleteOnAccountDelete && others === 0 && !PasswordHasher.isUsable(user.password)) {
+        // Apple acts, so the rows name no actor: the scope's `system`.
+        this.audit.record(tx, { action: 'provider.user_deleted', userId, detail: { provider: 'apple' } });
+        await this.outbox.emit(tx, 'user.deleted', { userId: String(userId) });
         await tx.nativeDelete(User, { id: userId });
         this.logger.info({ event: 'account_deleted', userId, by: 'apple' }, 'account deleted: its Apple account was deleted');
         return 'user_deleted';
       }
       // Apple revoked the tokens itself: there is nothing left to revoke, only to forget.
+      this.audit.record(tx, { action: 'social_account.unlinked', userId, detail: { provider: 'apple', by: 'apple' } });
+      await this.outbox.emit(tx, 'social_account.unlinked', { userId: String(userId), provider: SocialProvider.APPLE });
+      await this.outbox.emit(tx, 'session.revoked', { userId: String(userId), sessionId: null, all: true });
       await tx.remove(account).flush();
       await this.sessions.revokeAll(tx, userId);
       return 'unlinked';

@@ -72,7 +72,7 @@ export class SecondFactorResolver {
   async resetSecondFactors(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<boolean> {
     const id = Number(userId);
     if (!Number.isSafeInteger(id) || id <= 0) throw badInput('userId', 'There is no such user.');
-    await ctx.services.secondFactors.overview.reset(ctx.em, id);
+    await ctx.services.secondFactors.overview.reset(ctx.em, await ctx.requireViewer(), id);
     return true;
   }
 }
