@@ -58,9 +58,10 @@ const emailTaken = () => badInput('email', 'A user with that email already exist
 export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
-  register(em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
+  /** `signIn`: the first session, started inside the account's transaction (see registerAccount). */
+  register(em: SqlEntityManager, input: NewAccount & { email: string }, signIn?: (tx: EntityManager, user: User) => Promise<void>): Promise<Registration> {
     const written = (tx: EntityManager, user: User) => this.deps.audit.record(tx, { action: 'user.registered', actor: user });
-    return registerAccount(this.deps, em, { ...input, via: 'register', written });
+    return registerAccount(this.deps, em, { ...input, via: 'register', written }, signIn);
   }
 
   /** True also when the email is already verified (nothing is sent). Limited per account and per address. */

@@ -5,7 +5,7 @@
 // email were its own, and the email's owner is told by mail. In the other
 // modes register signs in at once, which cannot be faked: a taken email is
 // refused there (BAD_USER_INPUT on `email`).
-import { wrap } from '@mikro-orm/core';
+import { type EntityManager, wrap } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
 import { User } from '../entities';
@@ -27,12 +27,37 @@ export interface RegistrationDeps extends VerificationDeps {
   policy: VerificationDeps['policy'] & { emailVerification: 'none' | 'optional' | 'mandatory' };
 }
 
-export async function registerAccount(deps: RegistrationDeps, em: SqlEntityManager, input: NewAccount & { email: string }): Promise<Registration> {
+/**
+ * `signIn` (not under mandatory verification) runs inside the account's own
+ * transaction, with the verification token: the account, its token and its
+ * first session commit together or not at all, so a registration that answers
+ * an error (a full disk, a lost database) has left nothing behind.
+ */
+export async function registerAccount(
+  deps: RegistrationDeps,
+  em: SqlEntityManager,
+  input: NewAccount & { email: string },
+  signIn?: (tx: EntityManager, user: User) => Promise<void>,
+): Promise<Registration> {
   const { store, rateLimiter, logger, policy } = deps;
   const mode = policy.emailVerification;
-  const { user, holder } = mode === 'mandatory' ? await store.createHidingTakenEmail(em, input) : { user: await store.create(em, input), holder: null };
+  if (mode !== 'mandatory') {
+    // Every mail to the address counts toward its budget; over it, the mail is skipped.
+    const mailAllowed = mode === 'optional' && (await rateLimiter.allow('mailAddress', emailKey(input.email)));
+    let token: string | null = null;
+    const written = async (tx: EntityManager, created: User) => {
+      await input.written?.(tx, created);
+      if (mailAllowed && created.email)
+        token = await deps.oneTimeTokens.issue(tx as SqlEntityManager, created, 'email_verification', policy.emailVerificationTimeout);
+      await signIn?.(tx, created);
+    };
+    const user = await store.create(em, { ...input, written });
+    logger.info({ event: 'register', userId: user.id, emailTaken: false }, 'account created');
+    if (token) deps.mail.verification(user as User & { email: string }, token);
+    return { user, shown: user };
+  }
+  const { user, holder } = await store.createHidingTakenEmail(em, input);
   logger.info({ event: 'register', userId: user.id, emailTaken: holder !== null }, 'account created');
-  if (mode === 'none') return { user, shown: user };
   // Every mail to the address counts toward its budget, but register cannot
   // say RATE_LIMITED for it (that would tell a taken email apart): over it, the mail is skipped.
   const mailAllowed = await rateLimiter.allow('mailAddress', emailKey(input.email));

@@ -5,13 +5,15 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { NewAccount } from '../accounts/accounts';
 import type { Registration } from '../accounts/registration';
+import type { User } from '../entities';
 import type { ClientMeta, IssuedSession } from '../sessions/sessions';
 import { throttleSubject } from '../throttle/client-subject';
 import type { RateLimiter } from '../throttle/rate-limiter';
 import type { SignInPipeline } from './pipeline';
 
 export interface Registrar {
-  register(em: EntityManager, input: NewAccount & { email: string }): Promise<Registration>;
+  /** `signIn` runs inside the account's own transaction. */
+  register(em: EntityManager, input: NewAccount & { email: string }, signIn?: (tx: EntityManager, user: User) => Promise<void>): Promise<Registration>;
 }
 
 export interface RegistrationResult extends Registration {
@@ -29,8 +31,12 @@ export class RegistrationSignIn {
 
   async register(em: EntityManager, input: NewAccount & { email: string }, client: ClientMeta): Promise<RegistrationResult> {
     await this.rateLimiter.consume(['register', throttleSubject(client.ip)]);
-    const registration = await this.registrar.register(em, input);
-    if (this.verificationMandatory) return { ...registration, issued: null };
-    return { ...registration, issued: await this.pipeline.complete(em, registration.user, { method: 'register', client }) };
+    if (this.verificationMandatory) return { ...(await this.registrar.register(em, input)), issued: null };
+    // The session commits with the account: an answered error leaves no account behind to block the retry.
+    let issued: IssuedSession | null = null;
+    const registration = await this.registrar.register(em, input, async (tx, user) => {
+      issued = await this.pipeline.complete(tx, user, { method: 'register', client });
+    });
+    return { ...registration, issued };
   }
 }
