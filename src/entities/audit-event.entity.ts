@@ -21,7 +21,7 @@ export class AuditEvent {
   id!: number;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   at: Date = new Date();
 
   @Field(() => String, { description: 'user (actorId says who), system, cli, or anonymous (a failed sign-in).' })

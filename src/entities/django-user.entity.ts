@@ -16,6 +16,6 @@ export class DjangoUser {
   @OneToOne(() => User, { owner: true, nullable: true, deleteRule: 'set null' })
   user?: User | null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   importedAt: Date = new Date();
 }

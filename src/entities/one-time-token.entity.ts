@@ -28,12 +28,12 @@ export class OneTimeToken {
   @Property({ type: 'string', length: 64 })
   binding!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   expiresAt!: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   usedAt?: Date | null;
 }

@@ -18,9 +18,9 @@ export class RefreshToken {
   @Property({ type: 'string', length: 64 })
   secretHash!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   usedAt?: Date | null;
 }

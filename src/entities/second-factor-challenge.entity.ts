@@ -35,12 +35,12 @@ export class SecondFactorChallenge {
   @Property({ type: 'integer', default: 0 })
   failures: number = 0;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   expiresAt!: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   usedAt?: Date | null;
 }

@@ -15,17 +15,17 @@ export class Session {
   @ManyToOne(() => User, { deleteRule: 'cascade' })
   user!: User;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   lastUsedAt: Date = new Date();
 
   /** Absolute end of the session, fixed at sign-in. */
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   expiresAt!: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   revokedAt?: Date | null;
 
   /** The user's token version at sign-in; a later bump ends the session. */
@@ -46,6 +46,6 @@ export class Session {
   amr: string = '';
 
   /** When the user last proved who they are in this session (OIDC auth_time); null: its createdAt. */
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   authTime?: Date | null;
 }

@@ -20,9 +20,9 @@ export class SignInCode {
   @Property({ type: 'integer', default: 0 })
   failedAttempts: number = 0;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   expiresAt!: Date;
 }

@@ -31,11 +31,11 @@ export class SocialAccount {
   user!: User;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   dateJoined: Date = new Date();
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   lastLogin?: Date | null;
 
   /** The provider's last profile answer, as received (it never holds a token). */

@@ -20,10 +20,10 @@ export class TotpFactor {
   @Property({ type: 'string', length: 255 })
   secret!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   confirmedAt?: Date | null;
 
   @Property({ type: 'integer', nullable: true })

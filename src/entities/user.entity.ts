@@ -59,11 +59,11 @@ export class User {
   isSuperuser: boolean = false;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   dateJoined: Date = new Date();
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   lastLogin?: Date | null;
 
   /** Bumped on password change and deactivation: every earlier token dies. */

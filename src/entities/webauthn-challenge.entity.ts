@@ -33,9 +33,9 @@ export class WebAuthnChallenge {
   @Property({ type: 'string', length: 64, nullable: true })
   pendingId?: string | null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   expiresAt!: Date;
 }

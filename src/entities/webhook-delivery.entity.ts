@@ -35,10 +35,10 @@ export class WebhookDelivery {
   attempts: number = 0;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   nextAttemptAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   claimedUntil?: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt; null when it got no answer.' })
@@ -50,10 +50,10 @@ export class WebhookDelivery {
   lastError?: string | null;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: 'Date', nullable: true })
   deliveredAt?: Date | null;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 }

@@ -42,6 +42,6 @@ export class WebhookEndpoint {
   consecutiveFailures: number = 0;
 
   @Field()
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 }

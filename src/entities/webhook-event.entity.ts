@@ -15,6 +15,6 @@ export class WebhookEvent {
   @Property({ type: 'text' })
   body!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: 'Date' })
   createdAt: Date = new Date();
 }
