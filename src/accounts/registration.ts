@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { User } from '../entities';
 import type { RateLimiter } from '../throttle/rate-limiter';
 import { type AccountStore, emailKey, type NewAccount } from './accounts';
-import { sendVerification, type VerificationDeps } from './verification';
+import { issueVerification, mailVerification, sendVerification, type VerificationDeps } from './verification';
 
 export interface Registration {
   /** The account made (managed). */
@@ -47,13 +47,12 @@ export async function registerAccount(
     let token: string | null = null;
     const written = async (tx: EntityManager, created: User) => {
       await input.written?.(tx, created);
-      if (mailAllowed && created.email)
-        token = await deps.oneTimeTokens.issue(tx as SqlEntityManager, created, 'email_verification', policy.emailVerificationTimeout);
+      if (mailAllowed) token = await issueVerification(deps, tx as SqlEntityManager, created);
       await signIn?.(tx, created);
     };
     const user = await store.create(em, { ...input, written });
     logger.info({ event: 'register', userId: user.id, emailTaken: false }, 'account created');
-    if (token) deps.mail.verification(user as User & { email: string }, token);
+    mailVerification(deps, user, token);
     return { user, shown: user };
   }
   const { user, holder } = await store.createHidingTakenEmail(em, input);

@@ -11,9 +11,16 @@ export interface VerificationDeps {
   policy: Pick<MailLinks, 'emailVerificationTimeout'>;
 }
 
+/** The verification token for the user's current email (null without one); mail it with mailVerification once it is written. */
+export async function issueVerification(deps: VerificationDeps, em: SqlEntityManager, user: User): Promise<string | null> {
+  return user.email ? deps.oneTimeTokens.issue(em, user, 'email_verification', deps.policy.emailVerificationTimeout) : null;
+}
+
+export function mailVerification(deps: VerificationDeps, user: User, token: string | null): void {
+  if (token && user.email) deps.mail.verification(user as User & { email: string }, token);
+}
+
 /** Mails a verification link for the user's current email (none without one). */
 export async function sendVerification(deps: VerificationDeps, em: SqlEntityManager, user: User): Promise<void> {
-  if (!user.email) return;
-  const token = await deps.oneTimeTokens.issue(em, user, 'email_verification', deps.policy.emailVerificationTimeout);
-  deps.mail.verification(user as User & { email: string }, token);
+  mailVerification(deps, user, await issueVerification(deps, em, user));
 }

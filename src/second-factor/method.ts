@@ -50,3 +50,9 @@ export interface SecondFactorMethod {
   /** resetSecondFactors (a superuser, for a user who lost their devices): removes whatever this method stored for the user. */
   reset?(em: EntityManager, user: User): Promise<void>;
 }
+
+/** Whether any of `methods` makes the user's sign-ins need a second step: the gate's rule, and the sign-in codes'. */
+export async function needsSecondStep(methods: readonly SecondFactorMethod[], em: EntityManager, user: User): Promise<boolean> {
+  for (const m of methods) if (await m.requiresSecondStep(em, user)) return true;
+  return false;
+}

@@ -14,7 +14,7 @@ import { SocialAccount, User } from '../entities';
 import { AppError } from '../errors';
 import { type Mailer, sendInBackground } from '../mail/mailer';
 import { addressClaimedEmail, signInCodeEmail } from '../mail/sign-in-code';
-import type { SecondFactorMethod } from '../second-factor/method';
+import { needsSecondStep, type SecondFactorMethod } from '../second-factor/method';
 import type { ClientMeta, IssuedSession, SessionService } from '../sessions/sessions';
 import { displayName } from '../social/providers/registry';
 import { throttleSubject } from '../throttle/client-subject';
@@ -71,17 +71,12 @@ export class CodeSignIn {
       // matter: whoever enrolled it holds the account, the code alone must not
       // take that away (an inbox is not a second factor), so its address stays
       // unconfirmed and the pipeline's gate asks for the factor as usual.
-      if (!user.emailVerified && !(await this.hasSecondFactor(em, user))) await this.claimAddress(em, user);
+      if (!user.emailVerified && !(await needsSecondStep(this.deps.secondFactors, em, user))) await this.claimAddress(em, user);
       return await this.deps.pipeline.complete(em, user, attempt);
     } catch (err) {
       await this.deps.pipeline.recordFailure(attempt, err);
       throw err;
     }
-  }
-
-  private async hasSecondFactor(em: EntityManager, user: User): Promise<boolean> {
-    for (const method of this.deps.secondFactors) if (await method.requiresSecondStep(em, user)) return true;
-    return false;
   }
 
   /**

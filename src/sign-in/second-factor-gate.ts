@@ -7,7 +7,7 @@
 // happens inside a session that is already signed in.
 import { AppError } from '../errors';
 import type { SecondFactorChallenges } from '../second-factor/challenges';
-import type { SecondFactorMethod } from '../second-factor/method';
+import { needsSecondStep, type SecondFactorMethod } from '../second-factor/method';
 import { amrOf, type SignInHook, type SignInStep } from './attempt';
 
 const UNGATED = new Set(['register', 'password_change']);
@@ -23,9 +23,7 @@ export class SecondFactorGate implements SignInHook {
   async beforeSession({ em, user, attempt }: SignInStep): Promise<void> {
     const amr = amrOf(attempt);
     if (amr.includes('mfa') || UNGATED.has(attempt.method)) return;
-    let needed = false;
-    for (const m of this.methods) needed ||= await m.requiresSecondStep(em, user);
-    if (!needed) return;
+    if (!(await needsSecondStep(this.methods, em, user))) return;
     const { token, challenge } = await this.challenges.create(em, user, attempt.method, amr);
     const offered: SecondFactorMethod[] = [];
     for (const m of this.methods) if (await m.offered(em, user)) offered.push(m);
