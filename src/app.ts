@@ -5,7 +5,6 @@
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
@@ -15,6 +14,7 @@ import type { Context } from './graphql/context';
 import { noIntrospection } from './graphql/no-introspection';
 import { operationLabelPlugin } from './graphql/operation-plugin';
 import { createSchema } from './graphql/schema';
+import { drainOnClose } from './http/drain';
 import { GRAPHIQL_PATH } from './http/graphiql';
 import { listenMetrics, type MetricsListener } from './http/metrics-server';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
@@ -92,7 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ],
     });
     const httpServer = createHttpServer(services, apollo, schema);
-    apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeout * 1000 }));
+    // Not Apollo's drain plugin: it cut connections whose request was about to be read (http/drain.ts).
+    const drain = drainOnClose(httpServer);
     await apollo.start();
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -117,8 +118,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       services,
       stop: () =>
         (stopping ??= (async () => {
-          // Stop accepting, let in-flight requests finish (drain plugin), then
-          // the work they started after answering (mail, reset tokens).
+          // Stop accepting, answer every request begun, and only then stop
+          // Apollo (which refuses operations once stopping), then the work the
+          // requests started after answering (mail, reset tokens).
+          await drain.close(config.shutdownTimeout * 1000);
           await apollo.stop();
           await metricsListener?.close();
           await sweeper.stop();

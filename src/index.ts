@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     if (signalled) return;
     signalled = true;
     app.services.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    // Apollo's drain already cuts connections at SHUTDOWN_TIMEOUT; this is the backstop.
+    // The HTTP drain already cuts connections at SHUTDOWN_TIMEOUT; this is the backstop.
     const force = setTimeout(
       () => {
         app.services.logger.error('shutdown timed out; exiting');

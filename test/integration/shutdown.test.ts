@@ -1,12 +1,18 @@
 // Graceful shutdown of the real server process: SIGTERM during a slow
-// request lets it finish, refuses new connections, and exits 0.
+// request lets it finish, refuses new connections, and exits 0. And a
+// connection accepted just before stop() whose request arrives just after
+// is answered, not read, carried out and cut off.
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freshDatabase } from '../helpers/database';
 import { FakeKakao, KAKAO_APP_ID } from '../helpers/fake-kakao';
+import { GOOD_PASSWORD } from '../helpers/fixtures';
+import { REGISTER } from '../helpers/operations';
 import { ROOT, spawnServer } from '../helpers/process';
-import { testEnv } from '../helpers/server';
+import { startTestServer, testEnv } from '../helpers/server';
 import { SOCIAL_LOGIN } from '../helpers/social';
 
 test('SIGTERM during a slow request: it completes, new connections are refused, the process exits 0', async () => {
@@ -48,4 +54,30 @@ test('SIGTERM during a slow request: it completes, new connections are refused, 
     await kakao.stop();
     await db.drop();
   }
+});
+
+test('a connection accepted before stop() sends its request after: it is answered (connection: close), never carried out and cut off', async () => {
+  const server = await startTestServer();
+  const { hostname, port, pathname } = new URL(server.url);
+  // Half-open allowed, as any client may: a FIN from the server must not stop us sending.
+  const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (c: string) => {
+    answer += c;
+  });
+  socket.on('error', () => {}); // a reset shows as an empty answer below
+  const ended = once(socket, 'end'); // the server has said all it will
+  await once(socket, 'connect');
+  await new Promise((r) => setTimeout(r, 50)); // accepted by the server, no request yet
+  const stopped = server.stop();
+  await new Promise((r) => setTimeout(r, 50)); // shutdown has begun
+  const body = JSON.stringify({ query: REGISTER, variables: { input: { username: 'late', email: 'late@example.test', password: GOOD_PASSWORD } } });
+  // Not end(): Node's HTTP server drops a request whose client half-closes.
+  socket.write(`POST ${pathname} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await ended;
+  socket.destroy();
+  await stopped;
+  expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+  expect(answer.toLowerCase()).toContain('connection: close');
+  expect(answer).toContain('"username":"late"');
 });
