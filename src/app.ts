@@ -121,7 +121,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // Stop accepting, answer every request begun, and only then stop
           // Apollo (which refuses operations once stopping), then the work the
           // requests started after answering (mail, reset tokens).
-          await drain.close(config.shutdownTimeout * 1000);
+          const { silent, cut } = await drain.close(config.shutdownTimeout * 1000);
+          if (silent + cut > 0)
+            logger.info({ silent, cut }, 'closed connections that sent no request in time (silent) or were still waiting at SHUTDOWN_TIMEOUT (cut)');
           await apollo.stop();
           await metricsListener?.close();
           await sweeper.stop();

@@ -12,9 +12,16 @@ import type { Socket } from 'node:net';
 /** How long an accepted connection with no request yet may take to send one once shutdown begins. */
 export const FIRST_REQUEST_GRACE_MS = 1000;
 
+export interface DrainResult {
+  /** Connections closed because they had sent no request within FIRST_REQUEST_GRACE_MS. */
+  silent: number;
+  /** Connections cut at `graceMs` with a request still unanswered. */
+  cut: number;
+}
+
 export interface Drain {
   /** Stops listening, answers what is in progress (with `connection: close`), then closes; destroys everything left at `graceMs`. */
-  close(graceMs: number): Promise<void>;
+  close(graceMs: number): Promise<DrainResult>;
 }
 
 export function drainOnClose(server: Server): Drain {
@@ -39,8 +46,14 @@ export function drainOnClose(server: Server): Drain {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
   });
+  const result: DrainResult = { silent: 0, cut: 0 };
   const destroyWhere = (idle: boolean) => {
-    for (const [socket, n] of sockets) if (!idle || n === 0) socket.destroy();
+    for (const [socket, n] of sockets) {
+      if (idle && n > 0) continue;
+      if (n === 0) result.silent += 1;
+      else result.cut += 1;
+      socket.destroy();
+    }
   };
   return {
     async close(graceMs) {
@@ -54,6 +67,7 @@ export function drainOnClose(server: Server): Drain {
       await closed;
       clearTimeout(fresh);
       clearTimeout(hard);
+      return result;
     },
   };
 }

@@ -16,6 +16,8 @@ export interface CapturedMail {
 export interface FakeSmtp {
   url: string;
   messages: CapturedMail[];
+  /** Connection errors (e.g. ECONNRESET of a client cut off mid-message). */
+  errors: Error[];
   /** Resolves with the first message matching, waiting up to `ms` for it. */
   waitFor(match: (m: CapturedMail) => boolean, ms?: number): Promise<CapturedMail>;
   /** Makes the server refuse every message (a broken mail server). */
@@ -51,11 +53,16 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
         .catch(callback);
     },
   });
+  // A client cut off mid-message (a server killed or exiting while it sends) is reset: smtp-server
+  // emits that on the server, and with no listener the test process would die of it.
+  const errors: Error[] = [];
+  server.on('error', (err: Error) => errors.push(err));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    errors,
     get failing() {
       return state.failing;
     },
