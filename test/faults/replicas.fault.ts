@@ -1,18 +1,15 @@
 // Several replicas: three server processes on one PostgreSQL database and
-// one Redis behind a round-robin HTTP proxy written here (every request to
-// the next live replica, so a refresh on one is followed by the next on
+// one Redis behind a round-robin HTTP proxy (helpers/replicas.ts: every request
+// to the next live replica, so a refresh on one is followed by the next on
 // another). Clients refresh continuously while a random replica is SIGKILLed
 // and restarted; the same invariants as the single-server crash scenario.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { REFRESH } from '../helpers/operations';
 import { PROTECTED, registerAccounts } from './helpers/accounts';
-import { DIALECTS, faultDatabase, rowProblems } from './helpers/databases';
-import { Restartable } from './helpers/fleet';
+import { DIALECTS, rowProblems } from './helpers/databases';
 import { call, type Outcome, Tally } from './helpers/http';
-import { freePort, hasRedis, startRedis } from './helpers/redis';
+import { hasRedis } from './helpers/redis';
+import { startFleet } from './helpers/replicas';
 import { ms, record, Violations } from './helpers/results';
-import { faultEnv } from './helpers/server';
 import { randomBetween, size, sleep } from './helpers/sizes';
 
 const REPLICAS = size('FAULTS_REPLICAS', 3, 3);
@@ -20,69 +17,31 @@ const CLIENTS = size('FAULTS_REPLICAS_CLIENTS', 30, 8);
 const KILLS = size('FAULTS_REPLICAS_KILLS', 10, 3);
 const PER_ROUND = size('FAULTS_REPLICAS_REFRESHES_PER_ROUND', 80, 20);
 
-/** Round-robin over the live replicas; a request whose replica dies is cut (the client sees no answer and retries). */
-async function roundRobin(replicas: Restartable[]): Promise<{ url: string; close(): Promise<void> }> {
-  let next = 0;
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const live = replicas.filter((r) => r.server);
-    const target = live[next++ % Math.max(1, live.length)]?.server;
-    if (!target) return res.socket?.destroy();
-    try {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
-      const answer = await fetch(target.url, { method: req.method, headers, body: Buffer.concat(chunks) });
-      const body = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    } catch {
-      res.socket?.destroy();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
 const run = hasRedis && DIALECTS.includes('postgresql') ? test : test.skip;
 
 run(
   `${REPLICAS} replicas on PostgreSQL + Redis behind round-robin: ${KILLS} replica kills under ${CLIENTS} refreshing clients`,
   async () => {
-    const redisPort = await freePort();
-    const redis = await startRedis(redisPort);
-    const db = await faultDatabase('postgresql');
-    const env = faultEnv(db.url, { REDIS_URL: `redis://127.0.0.1:${redisPort}`, JWT_REFRESH_REUSE_INTERVAL: '0' });
-    const replicas = Array.from({ length: REPLICAS }, (_, i) => new Restartable(i === 0 ? env : { ...env, AUTO_MIGRATE: 'false' }));
-    await replicas[0].start(); // migrates
-    await Promise.all(replicas.slice(1).map((r) => r.start()));
-    const proxy = await roundRobin(replicas);
+    const fleet = await startFleet(REPLICAS, { JWT_REFRESH_REUSE_INTERVAL: '0' });
+    const { replicas, db } = fleet;
     const v = new Violations();
     const tally = new Tally();
     try {
-      const accounts = await registerAccounts(proxy.url, 'replica', CLIENTS);
+      const accounts = await registerAccounts(fleet.url, 'replica', CLIENTS);
       let stopping = false;
       let roundOk = 0;
       const lost = new Set<string>();
       const transient = (o: Outcome) => o.kind === 'network' || (o.kind === 'error' && o.code === 'SERVICE_UNAVAILABLE');
       const loops = accounts.map(async (a, i) => {
         for (let n = 0; !stopping && !lost.has(a.name); n++) {
-          const o = await call(proxy.url, REFRESH, { refreshToken: a.refresh });
+          const o = await call(fleet.url, REFRESH, { refreshToken: a.refresh });
           tally.add(o);
           if (o.kind === 'ok') {
             a.refresh = o.data.refreshToken.refreshToken;
             a.access = o.data.refreshToken.token;
             roundOk += 1;
             if ((n + i) % 5 === 0) {
-              const check = await call(proxy.url, PROTECTED, {}, { token: a.access });
+              const check = await call(fleet.url, PROTECTED, {}, { token: a.access });
               tally.add(check);
               if (!transient(check) && check.kind !== 'ok') v.check(false, `${a.name}: fresh access token refused: ${JSON.stringify(check)}`);
             }
@@ -106,7 +65,7 @@ run(
       stopping = true;
       await Promise.all(loops);
       for (const a of accounts.filter((x) => !lost.has(x.name))) {
-        const o = await call(proxy.url, REFRESH, { refreshToken: a.refresh });
+        const o = await call(fleet.url, REFRESH, { refreshToken: a.refresh });
         tally.add(o);
         v.check(o.kind === 'ok', `${a.name}: final refresh: ${o.kind === 'error' ? o.code : o.kind}`);
       }
@@ -126,10 +85,7 @@ run(
       });
       expect(v.seen).toEqual([]);
     } finally {
-      await proxy.close();
-      for (const r of replicas) await r.kill();
-      redis.kill('SIGKILL');
-      await db.drop();
+      await fleet.close();
     }
   },
   3_600_000,
