@@ -19,7 +19,7 @@ import { size, sleep } from './helpers/sizes';
 import { memoryFigures, type Sample, SOAK_LOAD, SOAK_SAMPLE_MS, SOAK_SECONDS, SOAK_WORKERS, sample, soakAcceptable, soakStep, worstLag } from './helpers/soak';
 
 const REPLICAS = size('FAULTS_REPLICAS', 3, 3);
-const KILLS = size('FAULTS_REPLICAS_SOAK_KILLS', 1, 1);
+const KILLS = size('FAULTS_REPLICAS_SOAK_KILLS', 2, 1);
 
 /** One replica process's samples: `since` is when it started, in seconds of the run. */
 interface Series {
@@ -58,8 +58,8 @@ run(
           const s = await sample(origin, t0);
           if (s) series.get(origin)?.samples.push(s);
         }
-        // Kills spread over the run, each of the next replica in turn.
-        if (restarts.length < KILLS && elapsed() >= (SOAK_SECONDS * (restarts.length + 1)) / (KILLS + 1)) {
+        // Kills spread over the run, the last stretch left for the restarted one to serve; each of the next replica in turn.
+        if (restarts.length < KILLS && elapsed() >= (SOAK_SECONDS * (restarts.length + 1)) / (KILLS + 2)) {
           const victim = replicas[restarts.length % replicas.length];
           load.phase = 'during';
           await victim.kill();
