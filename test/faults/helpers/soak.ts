@@ -79,10 +79,10 @@ export async function sample(origin: string, t0: number): Promise<Sample | null>
   }
 }
 
-/** Least-squares slope of y over t, per minute. */
+/** Least-squares slope of y over t, per minute (NaN under two points). */
 function slopePerMinute(points: Array<[number, number]>): number {
   const n = points.length;
-  if (n < 2) return 0;
+  if (n < 2) return Number.NaN;
   const mt = points.reduce((a, [t]) => a + t, 0) / n;
   const my = points.reduce((a, [, y]) => a + y, 0) / n;
   const num = points.reduce((a, [t, y]) => a + (t - mt) * (y - my), 0);
@@ -98,7 +98,8 @@ export function memoryFigures(samples: Sample[], steadyFrom: number): string {
   const rssSlope = slopePerMinute(steady.map((s) => [s.t, s.rss / MB]));
   const heapSlope = slopePerMinute(steady.map((s) => [s.t, s.heap / MB]));
   const last = samples.at(-1);
-  return `RSS ${last ? (last.rss / MB).toFixed(0) : '?'} MB (${rssSlope.toFixed(2)} MB/min), heap ${last ? (last.heap / MB).toFixed(0) : '?'} MB (${heapSlope.toFixed(2)} MB/min)`;
+  const slope = (x: number) => (Number.isNaN(x) ? 'slope n/a: under two samples after warm-up' : `${x.toFixed(2)} MB/min`);
+  return `RSS ${last ? (last.rss / MB).toFixed(0) : '?'} MB (${slope(rssSlope)}), heap ${last ? (last.heap / MB).toFixed(0) : '?'} MB (${slope(heapSlope)})`;
 }
 
 /** The worst event-loop delay p99 seen, e.g. "99 ms". */
