@@ -1,5 +1,6 @@
 // Graceful shutdown of the real server process: SIGTERM during a slow
-// request lets it finish, refuses new connections, and exits 0. And a
+// request lets it finish (its answer says connection: close), refuses new
+// connections, and exits 0. And a
 // connection accepted just before stop() whose request arrives just after
 // is answered, not read, carried out and cut off.
 import { execFile } from 'node:child_process';
@@ -44,6 +45,7 @@ test('SIGTERM during a slow request: it completes, new connections are refused, 
 
     const res = await slow;
     expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close'); // a keep-alive connection closes after this answer
     const body = (await res.json()) as any;
     expect(body.errors).toBeUndefined();
     expect(body.data.socialLogin.user.username).toBe('slowpoke');
