@@ -1,8 +1,8 @@
 // Graceful shutdown of the real server process: SIGTERM during a slow
 // request lets it finish (its answer says connection: close), refuses new
-// connections, and exits 0. And a
-// connection accepted just before stop() whose request arrives just after
-// is answered, not read, carried out and cut off.
+// connections, and exits 0. And a connection accepted just before stop()
+// whose request arrives just after is answered, not read, carried out and
+// cut off.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
