@@ -83,3 +83,14 @@ test('a connection accepted before stop() sends its request after: it is answere
   expect(answer.toLowerCase()).toContain('connection: close');
   expect(answer).toContain('"username":"late"');
 });
+
+test('a connection that never sends a request is closed unread once shutdown has given it a moment: stop() does not wait for SHUTDOWN_TIMEOUT', async () => {
+  const server = await startTestServer({ SHUTDOWN_TIMEOUT: '600' });
+  const { hostname, port } = new URL(server.url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  await new Promise((r) => setTimeout(r, 50));
+  await Promise.all([server.stop(), once(socket, 'close')]);
+  expect(server.logs.some((l) => l.includes('"silent":1'))).toBe(true);
+});
