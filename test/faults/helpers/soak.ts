@@ -98,7 +98,7 @@ export function memoryFigures(samples: Sample[], steadyFrom: number): string {
   const rssSlope = slopePerMinute(steady.map((s) => [s.t, s.rss / MB]));
   const heapSlope = slopePerMinute(steady.map((s) => [s.t, s.heap / MB]));
   const last = samples.at(-1);
-  const slope = (x: number) => (Number.isNaN(x) ? 'slope n/a: under two samples after warm-up' : `${x.toFixed(2)} MB/min`);
+  const slope = (x: number) => (Number.isNaN(x) ? 'slope n/a: too few samples' : `${x.toFixed(2)} MB/min`);
   return `RSS ${last ? (last.rss / MB).toFixed(0) : '?'} MB (${slope(rssSlope)}), heap ${last ? (last.heap / MB).toFixed(0) : '?'} MB (${slope(heapSlope)})`;
 }
 
