@@ -7,13 +7,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import Database from 'better-sqlite3';
+import { fixedTransaction, type Steps } from '../../src/db/fixed-transaction';
 import { openOrm, sqlitePath } from '../../src/db/orm';
 import { rawRows } from '../../src/db/raw-query';
 import { BLOCKING_WAIT_MS } from '../../src/db/sqlite-client';
 import { preparedOn, STATEMENT_CACHE_SIZE } from '../../src/db/statement-cache';
 import { freshSqliteDatabase, type TestDatabase } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
-import { LOGIN } from '../helpers/operations';
+import { LOGIN, REFRESH } from '../helpers/operations';
 import { startTestServer } from '../helpers/server';
 
 /** A second connection, as another process has; `timeout: 0` so it never waits itself. */
@@ -84,6 +85,78 @@ describe('SQLite shared between processes', () => {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       await server.stop();
+    }
+  });
+
+  // The refresh's rotation runs synchronously on the connection (db/fixed-transaction.ts): its busy BEGIN must be retried, not waited on.
+  test("a refresh waiting for another connection's lock leaves the event loop free, then rotates", async () => {
+    const server = await startTestServer({ DATABASE_URL: db.url, SQLITE_BUSY_TIMEOUT: '5' });
+    const other = otherConnection(db);
+    try {
+      const u = await registerUser(server);
+      other.exec('BEGIN IMMEDIATE');
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const started = Date.now();
+      setTimeout(() => other.exec('COMMIT'), 1000);
+      const refreshed = await server.gql(REFRESH, { refreshToken: u.refreshToken });
+      delay.disable();
+      expect(refreshed.errors).toBeUndefined();
+      expect(refreshed.data.refreshToken.refreshToken).not.toBe(u.refreshToken);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(delay.max / 1e6).toBeLessThan(500);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('fixed transactions (db/fixed-transaction.ts)', () => {
+  function* insert(id: number): Steps<number> {
+    return (yield { sql: 'insert into t (id) values (?)', bindings: [id] }).changes;
+  }
+
+  // Run at once, it would become a savepoint of the open transaction and vanish with its rollback.
+  test("one begun while another request's transaction is open on the connection waits for it, and is not part of it", async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const outside = orm.em.fork() as SqlEntityManager;
+      await outside.getKnex().raw('create table t (id integer primary key)');
+      let during: Promise<number> | undefined;
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          await (em as SqlEntityManager).execute('insert into t (id) values (1)');
+          during = fixedTransaction(outside, () => insert(2));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await during).toBe(1);
+      expect(await rawRows(outside, 'select id from t where id > ?', [0])).toEqual([{ id: 2 }]);
+    } finally {
+      await orm.close(true);
+      await db.drop();
+    }
+  });
+
+  test('a failing step rolls back the steps before it', async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const em = orm.em.fork() as SqlEntityManager;
+      await em.getKnex().raw('create table t (id integer primary key)');
+      function* twice(): Steps<void> {
+        yield* insert(1);
+        yield* insert(1);
+      }
+      await expect(fixedTransaction(em, twice)).rejects.toThrow(/UNIQUE/);
+      expect(await rawRows(em, 'select id from t where id > ?', [0])).toEqual([]);
+    } finally {
+      await orm.close(true);
+      await db.drop();
     }
   });
 });
