@@ -124,24 +124,6 @@ describe('fixed transactions (db/fixed-transaction.ts)', () => {
       await db.drop();
     }
   });
-
-  test('a failing step rolls back the steps before it', async () => {
-    const db = freshSqliteDatabase({ shared: true });
-    const orm = await openOrm(db.url, { migrate: false });
-    try {
-      const em = orm.em.fork() as SqlEntityManager;
-      await em.getKnex().raw('create table t (id integer primary key)');
-      function* twice(): Steps<void> {
-        yield* insert(1);
-        yield* insert(1);
-      }
-      await expect(fixedTransaction(em, twice)).rejects.toThrow(/UNIQUE/);
-      expect(await rawRows(em, 'select id from t where id > ?', [0])).toEqual([]);
-    } finally {
-      await orm.close(true);
-      await db.drop();
-    }
-  });
 });
 
 describe('kept prepared statements', () => {
