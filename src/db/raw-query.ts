@@ -32,16 +32,3 @@ export async function rawRows(em: SqlEntityManager, sql: string, bindings: reado
   // knex answers a raw query with the driver's own result: rows from better-sqlite3, { rows } from pg.
   return Array.isArray(result) ? result : result.rows;
 }
-
-/**
- * A hand-written write (`?` placeholders) inside the EntityManager's
- * transaction when it has one; resolves with how many rows it changed.
- */
-export async function rawRun(em: SqlEntityManager, sql: string, bindings: readonly Binding[]): Promise<number> {
-  const query = em.getKnex().raw(sql, bindings);
-  const trx = em.getTransactionContext();
-  if (trx) query.transacting(trx);
-  // knex answers a raw write with the driver's own result: better-sqlite3's { changes }, pg's { rowCount }.
-  const result = (await query) as { changes?: number; rowCount?: number | null };
-  return Number(result.changes ?? result.rowCount ?? 0);
-}

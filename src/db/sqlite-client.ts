@@ -16,8 +16,11 @@
 //   the viewer's query cost more than running it.
 // - readNow: a read run at once on the connection, past knex's pool and
 //   runner, when that is the same as queueing for it (no transaction open).
+// - inWriteTransaction: fixed statements in one BEGIN IMMEDIATE transaction
+//   run synchronously on the connection (fixed-transaction.ts).
 import { BetterSqliteKnexDialect } from '@mikro-orm/better-sqlite';
 import type { Database } from 'better-sqlite3';
+import type { Statement, StatementResult } from './fixed-transaction';
 import { preparedOn } from './statement-cache';
 
 /** How long one attempt may block the event loop waiting for a lock. */
@@ -27,6 +30,19 @@ const MAX_PAUSE_MS = 40;
 
 const isBusy = (err: unknown): boolean => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `attempt` again after growing asynchronous pauses while it fails with SQLITE_BUSY, until the deadline. */
+async function untilNotBusy<T>(deadline: number, attempt: () => T | Promise<T>): Promise<T> {
+  for (let wait = FIRST_PAUSE_MS; ; wait = Math.min(wait * 2, MAX_PAUSE_MS)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const left = deadline - Date.now();
+      if (!isBusy(err) || left <= 0) throw err;
+      await pause(Math.min(wait, left));
+    }
+  }
+}
 
 interface KnexQuery {
   sql?: string;
@@ -79,19 +95,50 @@ export function sqliteClient(budgetMs: number) {
       }
     }
 
+    /**
+     * Runs `work` in one BEGIN IMMEDIATE transaction, synchronously, so
+     * nothing else runs on the connection between its statements. At once
+     * when no transaction is open on the connection (as readNow); otherwise
+     * (another request's transaction is between statements, or no connection
+     * yet) after queueing for the connection in knex's pool. A busy BEGIN (a
+     * lock held by another process) is tried again after an asynchronous
+     * pause, like _query, until the budget is spent: `work` starts over, and
+     * a failed attempt has been rolled back.
+     */
+    async inWriteTransaction<T>(work: (run: (s: Statement) => StatementResult) => T): Promise<T> {
+      const deadline = Date.now() + budgetMs;
+      return untilNotBusy(deadline, () => {
+        const conn = this.current;
+        if (conn?.open && !conn.inTransaction) return this.transactOn(conn, work);
+        return this.queued(work, deadline);
+      });
+    }
+
+    private async queued<T>(work: (run: (s: Statement) => StatementResult) => T, deadline: number): Promise<T> {
+      const conn: Database = await this.acquireConnection();
+      try {
+        this.current = conn;
+        return await untilNotBusy(deadline, () => this.transactOn(conn, work));
+      } finally {
+        this.releaseConnection(conn);
+      }
+    }
+
+    private transactOn<T>(conn: Database, work: (run: (s: Statement) => StatementResult) => T): T {
+      const run = ({ sql, bindings }: Statement): StatementResult => {
+        const statement = preparedOn(conn, sql);
+        const values = this._formatBindings(bindings);
+        if (statement.reader) return { rows: statement.all(values) as StatementResult['rows'], changes: 0 };
+        return { rows: [], changes: statement.run(values).changes };
+      };
+      return conn.transaction(() => work(run)).immediate();
+    }
+
     async _query(conn: Database, obj: KnexQuery): Promise<unknown> {
       this.current = conn;
-      const retryable = !conn.inTransaction;
-      const deadline = Date.now() + budgetMs;
-      for (let wait = FIRST_PAUSE_MS; ; wait = Math.min(wait * 2, MAX_PAUSE_MS)) {
-        try {
-          return await this.runOnce(conn, obj);
-        } catch (err) {
-          const left = deadline - Date.now();
-          if (!retryable || !isBusy(err) || left <= 0) throw err;
-          await pause(Math.min(wait, left));
-        }
-      }
+      // Inside a transaction a busy statement cannot start over: only the transaction as a whole could.
+      if (conn.inTransaction) return this.runOnce(conn, obj);
+      return untilNotBusy(Date.now() + budgetMs, () => this.runOnce(conn, obj));
     }
 
     /**

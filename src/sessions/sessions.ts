@@ -10,15 +10,17 @@
 // - logout and revokeToken act only on a live token: a dead one changes nothing;
 // - no session outlives its first sign-in + JWT_REFRESH_EXPIRATION_DELTA;
 // - a token-version bump (password change, deactivation) ends every session.
-import { type EntityManager, type EntityMetadata, helper, ReferenceKind } from '@mikro-orm/core';
+import { type EntityManager, type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config';
-import { rawRows, rawRun } from '../db/raw-query';
+import { fixedTransaction } from '../db/fixed-transaction';
+import { rawRows } from '../db/raw-query';
 import { RefreshToken, Session, User } from '../entities';
 import { loadedColumns } from '../entities/loaded-columns';
-import { AppError, type ErrorReason, withReason } from '../errors';
+import { AppError, withReason } from '../errors';
 import { type AccessClaims, type JwtService, nowSeconds } from './jwt';
 import { formatToken, hashSecret, newOpaqueToken, newTokenId, type OpaqueToken, parseToken, secretMatches, successorOf } from './opaque-token';
+import { RotationSql, rotationSteps, type SessionFacts, sessionProblem } from './rotation';
 
 export interface ClientMeta {
   ip?: string | null;
@@ -27,7 +29,8 @@ export interface ClientMeta {
 
 /** A session and the credentials issued for it: what every sign-in and refresh hands out. */
 export interface IssuedSession {
-  session: Session;
+  /** A sign-in's new Session; a refresh's session as its row says (rotation.ts). */
+  session: SessionFacts;
   user: User;
   /** The access JWT and its claims. */
   accessToken: string;
@@ -35,12 +38,6 @@ export interface IssuedSession {
   /** Present unless JWT_ALLOW_REFRESH=false. */
   refreshToken: string | null;
 }
-
-type RotateOutcome =
-  | { kind: 'ok'; session: Session; next: OpaqueToken }
-  | { kind: 'reused' }
-  | { kind: 'fail'; code: 'TOKEN_INVALID'; reason?: ErrorReason<'TOKEN_INVALID'> }
-  | { kind: 'fail'; code: 'TOKEN_EXPIRED'; reason?: undefined };
 
 /**
  * Why a session refused to extend an access token (reissue): refreshing is
@@ -62,6 +59,9 @@ const MAX_USER_AGENT = 512;
 export const MAX_TOKEN_LENGTH = 4096;
 
 export class SessionService {
+  /** Built on the first refresh, from the ORM's metadata. */
+  private rotationSql: RotationSql | undefined;
+
   constructor(
     private readonly cfg: Config['jwt'],
     private readonly jwt: JwtService,
@@ -96,7 +96,7 @@ export class SessionService {
     return this.issue(session, user, refreshToken);
   }
 
-  private issue(session: Session, user: User, refreshToken: string | null): IssuedSession {
+  private issue(session: SessionFacts, user: User, refreshToken: string | null): IssuedSession {
     const { token, payload } = this.jwt.sign({
       userId: user.id,
       username: user.username,
@@ -110,54 +110,27 @@ export class SessionService {
     return { session, user, accessToken: token, claims: payload, refreshToken };
   }
 
-  /** Exchanges a refresh token for its successor; throws a catalogue error otherwise. */
+  /**
+   * Exchanges a refresh token for its successor; throws a catalogue error
+   * otherwise. The statements are rotation.ts's, in one transaction; the
+   * user becomes a managed entity of `em` only once they have committed.
+   */
   async rotate(em: EntityManager, raw: string): Promise<IssuedSession> {
     if (!this.cfg.allowRefresh) throw new AppError('TOKEN_INVALID', 'Refreshing tokens is disabled.');
     const token = parseToken(raw);
     if (!token) throw new AppError('TOKEN_INVALID');
-    const outcome = await em.transactional((tx) => this.rotateIn(tx, token));
+    const sqlEm = em as SqlEntityManager;
+    this.rotationSql ??= new RotationSql(em.getMetadata(), em.getPlatform());
+    const input = {
+      token,
+      next: successorOf(token, this.jwt.hmacKey),
+      now: new Date(),
+      retryWindowMs: Math.max(this.cfg.refreshReuseInterval, this.cfg.refreshRetryWindow) * 1000,
+    };
+    const outcome = await fixedTransaction(sqlEm, () => rotationSteps(this.rotationSql as RotationSql, input));
     if (outcome.kind === 'reused') throw new AppError('REFRESH_TOKEN_REUSED');
     if (outcome.kind === 'fail') throw outcome.reason ? withReason('TOKEN_INVALID', outcome.reason) : new AppError(outcome.code);
-    return this.issue(outcome.session, outcome.session.user, formatToken(outcome.next));
-  }
-
-  private async rotateIn(tx: EntityManager, token: OpaqueToken): Promise<RotateOutcome> {
-    const row = await findToken(tx, token);
-    if (!row) return { kind: 'fail', code: 'TOKEN_INVALID' };
-    const session = row.session;
-    const invalid = sessionProblem(session);
-    if (invalid) return invalid;
-
-    const now = new Date();
-    const next = successorOf(token, this.jwt.hmacKey);
-    // The conditional update is the lock: only one caller flips usedAt. Fixed SQL with bindings (db/raw-query.ts):
-    // a query builder and a unit-of-work flush per statement cost several times what the statements do.
-    const sqlTx = tx as SqlEntityManager;
-    const claimed = await rawRun(sqlTx, CLAIM_TOKEN, [now, row.id]);
-    if (claimed === 1) {
-      await rawRun(sqlTx, INSERT_SUCCESSOR, [next.id, session.id, hashSecret(next.secret), now]);
-      await rawRun(sqlTx, TOUCH_SESSION, [now, session.id]);
-      // What the rows now say, without making the entities dirty (the transaction's closing flush would write them again).
-      setUnchanged(row, 'usedAt', now);
-      setUnchanged(session, 'lastUsedAt', now);
-      return { kind: 'ok', session, next };
-    }
-
-    // Already rotated: a concurrent or retried refresh gets the same
-    // successor as long as that one is still unused, inside the grace window
-    // or the (longer) retry window. An unused successor means nobody has
-    // moved on from this token: most likely its answer was lost (a crash, a
-    // restart slower than the grace window). Once the successor is used, the
-    // old token can only be a replay, and the session ends.
-    await tx.refresh(row);
-    const usedAt = row.usedAt?.getTime() ?? 0;
-    const successor = await tx.findOne(RefreshToken, next.id);
-    const window = Math.max(this.cfg.refreshReuseInterval, this.cfg.refreshRetryWindow) * 1000;
-    if (successor && !successor.usedAt && now.getTime() - usedAt <= window) {
-      return { kind: 'ok', session, next };
-    }
-    await tx.nativeUpdate(Session, { id: session.id, revokedAt: null }, { revokedAt: now });
-    return { kind: 'reused' };
+    return this.issue(outcome.session, em.map(User, outcome.user), formatToken(input.next));
   }
 
   /**
@@ -171,7 +144,7 @@ export class SessionService {
     if (!this.cfg.allowRefresh) throw new ReissueRefused('disabled');
     const session = await em.findOne(Session, { id: claims.sid, user: Number(claims.sub) }, { populate: ['user'] });
     if (!session) throw new AppError('TOKEN_INVALID');
-    const problem = sessionProblem(session);
+    const problem = sessionProblem(session, session.user);
     const ended = problem?.kind === 'fail' && problem.code === 'TOKEN_EXPIRED';
     if (ended || nowSeconds() > claims.orig_iat + this.cfg.refreshExpirationDelta) throw new ReissueRefused('window_over');
     if (problem?.kind === 'fail') throw problem.reason ? withReason('TOKEN_INVALID', problem.reason) : new AppError(problem.code);
@@ -212,7 +185,7 @@ export class SessionService {
   private async liveToken(em: EntityManager, raw: string): Promise<RefreshToken> {
     const token = parseToken(raw);
     const row = token && (await findToken(em, token));
-    if (!row || sessionProblem(row.session)) throw new AppError('TOKEN_INVALID');
+    if (!row || sessionProblem(row.session, row.session.user)) throw new AppError('TOKEN_INVALID');
     if (row.usedAt && Date.now() - row.usedAt.getTime() > this.cfg.refreshReuseInterval * 1000) throw new AppError('TOKEN_INVALID');
     return row;
   }
@@ -234,19 +207,8 @@ export class SessionService {
   }
 }
 
-const CLAIM_TOKEN = 'update refresh_tokens set used_at = ? where id = ? and used_at is null';
-const INSERT_SUCCESSOR = 'insert into refresh_tokens (id, session_id, secret_hash, created_at) values (?, ?, ?, ?)';
-const TOUCH_SESSION = 'update sessions set last_used_at = ? where id = ?';
-
-/** Sets a date property to what its row now holds, and records it as loaded so that no flush writes it again. */
-function setUnchanged<T extends object, K extends keyof T & string>(entity: T, key: K, value: T[K] & Date): void {
-  entity[key] = value;
-  const original = helper(entity).__originalEntityData as Record<string, unknown> | undefined;
-  if (original) original[key] = value;
-}
-
 /** The session's RFC 8176 methods; none for sessions from before they were recorded. */
-export const sessionAmr = (session: Session): string[] => (session.amr ? session.amr.split(' ') : []);
+export const sessionAmr = (session: Pick<Session, 'amr'>): string[] => (session.amr ? session.amr.split(' ') : []);
 
 /**
  * The stored row of a presented token, with its session and user, as managed
@@ -286,13 +248,4 @@ function tokenQuery(em: SqlEntityManager): string {
       `select ${columns.join(', ')} from refresh_tokens t join sessions s on s.id = t.session_id ` + 'join users u on u.id = s.user_id where t.id = ? limit 1';
   }
   return tokenSql;
-}
-
-function sessionProblem(session: Session): RotateOutcome | null {
-  if (session.revokedAt) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'SESSION_REVOKED' };
-  if (session.expiresAt.getTime() <= Date.now()) return { kind: 'fail', code: 'TOKEN_EXPIRED' };
-  const user = session.user;
-  if (!user.isActive) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'USER_INACTIVE' };
-  if (user.tokenVersion !== session.tokenVersion) return { kind: 'fail', code: 'TOKEN_INVALID', reason: 'SESSION_REVOKED' };
-  return null;
 }

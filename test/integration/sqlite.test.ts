@@ -7,14 +7,17 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import Database from 'better-sqlite3';
+import { fixedTransaction, type Steps } from '../../src/db/fixed-transaction';
 import { openOrm, sqlitePath } from '../../src/db/orm';
 import { rawRows } from '../../src/db/raw-query';
 import { BLOCKING_WAIT_MS } from '../../src/db/sqlite-client';
 import { preparedOn, STATEMENT_CACHE_SIZE } from '../../src/db/statement-cache';
 import { freshSqliteDatabase, type TestDatabase } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
-import { LOGIN } from '../helpers/operations';
-import { startTestServer } from '../helpers/server';
+import { LOGIN, REFRESH } from '../helpers/operations';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+type Registered = Awaited<ReturnType<typeof registerUser>>;
 
 /** A second connection, as another process has; `timeout: 0` so it never waits itself. */
 const otherConnection = (db: TestDatabase) => new Database(sqlitePath(db.url), { timeout: 0 });
@@ -63,8 +66,13 @@ describe('SQLite shared between processes', () => {
   });
 
   // Another connection holds the write lock for a second and lets go from a
-  // timer, which only fires if the event loop is free meanwhile.
-  test("a write waiting for another connection's lock leaves the event loop free, then succeeds", async () => {
+  // timer, which only fires if the event loop is free meanwhile. A sign-in
+  // writes through knex; a refresh rotates in one synchronous transaction
+  // (db/fixed-transaction.ts), whose busy BEGIN must be retried, not waited on.
+  test.each([
+    ['a write', async (server: TestServer, u: Registered) => server.gql(LOGIN, { username: u.user.username, password: u.password })],
+    ['a refresh', async (server: TestServer, u: Registered) => server.gql(REFRESH, { refreshToken: u.refreshToken })],
+  ])("%s waiting for another connection's lock leaves the event loop free, then succeeds", async (_, operation) => {
     const server = await startTestServer({ DATABASE_URL: db.url, SQLITE_BUSY_TIMEOUT: '5' });
     const other = otherConnection(db);
     try {
@@ -74,9 +82,9 @@ describe('SQLite shared between processes', () => {
       delay.enable();
       const started = Date.now();
       setTimeout(() => other.exec('COMMIT'), 1000);
-      const login = await server.gql(LOGIN, { username: u.user.username, password: u.password });
+      const answer = await operation(server, u);
       delay.disable();
-      expect(login.errors).toBeUndefined();
+      expect(answer.errors).toBeUndefined();
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       // A blocking wait would hold the loop for the whole second (or the whole 5 s budget).
       expect(delay.max / 1e6).toBeLessThan(500);
@@ -84,6 +92,36 @@ describe('SQLite shared between processes', () => {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       await server.stop();
+    }
+  });
+});
+
+describe('fixed transactions (db/fixed-transaction.ts)', () => {
+  function* insert(id: number): Steps<number> {
+    return (yield { sql: 'insert into t (id) values (?)', bindings: [id] }).changes;
+  }
+
+  // Run at once, it would become a savepoint of the open transaction and vanish with its rollback.
+  test("one begun while another request's transaction is open on the connection waits for it, and is not part of it", async () => {
+    const db = freshSqliteDatabase({ shared: true });
+    const orm = await openOrm(db.url, { migrate: false });
+    try {
+      const outside = orm.em.fork() as SqlEntityManager;
+      await outside.getKnex().raw('create table t (id integer primary key)');
+      let during: Promise<number> | undefined;
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          await (em as SqlEntityManager).execute('insert into t (id) values (1)');
+          during = fixedTransaction(outside, () => insert(2));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await during).toBe(1);
+      expect(await rawRows(outside, 'select id from t where id > ?', [0])).toEqual([{ id: 2 }]);
+    } finally {
+      await orm.close(true);
+      await db.drop();
     }
   });
 });
