@@ -1,5 +1,7 @@
 // The prepared-operation path: a document Apollo has already parsed,
-// validated and resolved is executed again without going through Apollo.
+// validated and resolved is executed again without going through Apollo,
+// compiled to a function by graphql-jit where that cannot change what runs
+// (jitSafe), by graphql-js otherwise.
 //
 // Why: the operations every API call makes (verifyToken, a users page, `me`)
 // repeat the same few documents, and for them Apollo's per-request pipeline
@@ -24,7 +26,17 @@
 //   - errors normalised as Apollo does (a code on every error) and passed
 //     through the same formatError.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, type ExecutionResult, execute, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  execute,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Context } from './context';
 import { operationLabel } from './operation-plugin';
 
@@ -35,7 +47,15 @@ const MAX_ACCEPT_HEADERS = 32;
 
 interface Prepared {
   document: DocumentNode;
+  operationName: string | undefined;
   label: string;
+  /** Whether graphql-jit may run it (see jitSafe). */
+  jit: boolean;
+  /**
+   * The document compiled to a function (graphql-jit) on its second use (one
+   * seen once is never compiled); null when graphql-jit cannot compile it.
+   */
+  compiled?: CompiledQuery | null;
 }
 
 export interface PreparedRequest {
@@ -69,7 +89,12 @@ export class PreparedOperations {
     requestDidStart: async () => ({
       didResolveOperation: async ({ request, document, operation }) => {
         if (!operation || typeof request.query !== 'string' || request.http?.method !== 'POST' || request.extensions) return;
-        this.remember(keyOf(request.query, request.operationName), { document, label: operationLabel(operation) });
+        this.remember(keyOf(request.query, request.operationName), {
+          document,
+          operationName: request.operationName ?? undefined,
+          label: operationLabel(operation),
+          jit: jitSafe(operation),
+        });
       },
     }),
   };
@@ -94,19 +119,27 @@ export class PreparedOperations {
     const prepared = this.documents.get(key);
     if (!prepared) return null;
     this.remember(key, prepared);
+    if (prepared.jit && prepared.compiled === undefined) prepared.compiled = this.compile(prepared);
+    const compiled = prepared.compiled;
     const contextValue = await context();
     contextValue.request.operation = prepared.label;
-    const result = await execute({
-      schema: this.schema,
-      document: prepared.document,
-      contextValue,
-      variableValues: request.variables,
-      operationName: request.operationName,
-    });
+    const result = await (compiled
+      ? compiled.query(undefined, contextValue, request.variables)
+      : execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: request.variables, operationName: prepared.operationName }));
     // No data at all: the variables did not coerce and nothing ran.
     if (result.data === undefined) return null;
     this.answered.inc();
     return { status: 200, contentType, body: this.serialise(result) };
+  }
+
+  /** Null (Apollo keeps answering it) for a document graphql-jit cannot compile. */
+  private compile(prepared: Prepared): CompiledQuery | null {
+    try {
+      const compiled = compileQuery(this.schema, prepared.document, prepared.operationName);
+      return isCompiledQuery(compiled) ? compiled : null;
+    } catch {
+      return null;
+    }
   }
 
   private remember(key: string, prepared: Prepared): void {
@@ -126,6 +159,19 @@ export class PreparedOperations {
     });
     return `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
   }
+}
+
+/**
+ * graphql-jit runs a mutation's root fields on after a non-null one failed,
+ * where graphql-js (and the spec) stop: a document of a hundred aliased
+ * logins would buy a hundred password guesses instead of one
+ * (test/security/throttling.test.ts). So it runs queries, and mutations of
+ * a single root field, where the two cannot differ; graphql-js runs the rest.
+ */
+function jitSafe(operation: OperationDefinitionNode): boolean {
+  if (operation.operation === 'query') return true;
+  const roots = operation.selectionSet.selections;
+  return operation.operation === 'mutation' && roots.length === 1 && roots[0].kind === Kind.FIELD;
 }
 
 /** The request, when it is a plain POST body this path may answer; null sends it to Apollo. */

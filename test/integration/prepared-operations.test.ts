@@ -65,6 +65,13 @@ test.each([
     () => ({ authorization: `JWT ${token}` }),
     '"me":{"username"',
   ],
+  [
+    'an error that nulls a non-null field and bubbles to data',
+    () => ({ query: '{ me { id } users(first: 1) { edges { cursor } } }' }),
+    () => ({}),
+    '"data":null',
+  ],
+  ["a resolver's BAD_USER_INPUT", () => ({ query: USERS_PAGE, variables: { n: 1000 } }), () => ({ authorization: `JWT ${token}` }), '"field":"first"'],
   ['extensions: null (none)', () => ({ query: '{ me { id } }', extensions: null }), () => ({}), '"me":null'],
 ])('%s: the same answer three times, the last two without Apollo', async (name, body, headers, expected) => {
   // A comment makes the text, and so the document, new to the server.
