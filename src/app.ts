@@ -13,6 +13,7 @@ import { createFormatError } from './errors';
 import type { Context } from './graphql/context';
 import { noIntrospection } from './graphql/no-introspection';
 import { operationLabelPlugin } from './graphql/operation-plugin';
+import { PreparedOperations } from './graphql/prepared-operations';
 import { createSchema } from './graphql/schema';
 import { drainOnClose } from './http/drain';
 import { GRAPHIQL_PATH } from './http/graphiql';
@@ -66,6 +67,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const services = createServices(config, orm, logger, redis);
     if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);
     const schema = await createSchema();
+    const formatError = createFormatError((err) => logger.error({ err }, 'resolver failed'));
+    const prepared = new PreparedOperations(schema, formatError, services.metrics.preparedAnswers);
     const apollo = new ApolloServer<Context>({
       schema,
       csrfPrevention: true,
@@ -81,9 +84,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Production: no "did you mean …?" suggestions that map the schema for an attacker.
       hideSchemaDetailsFromClientErrors: config.isProduction,
       parseOptions: { maxTokens: config.graphql.maxTokens },
-      formatError: createFormatError((err) => logger.error({ err }, 'resolver failed')),
+      formatError,
       plugins: [
         operationLabelPlugin,
+        // Learns the documents Apollo accepted; the HTTP handler answers them again without Apollo.
+        prepared.plugin,
         // No cache hints are used (auth answers are never cacheable), and the
         // plugin hooks every field resolution; the handler sends no-store itself.
         ApolloServerPluginCacheControlDisabled(),
@@ -91,7 +96,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ApolloServerPluginLandingPageDisabled(),
       ],
     });
-    const httpServer = createHttpServer(services, apollo, schema);
+    const httpServer = createHttpServer(services, apollo, schema, prepared);
     // Not Apollo's drain plugin: it cut connections whose request was about to be read (http/drain.ts).
     const drain = drainOnClose(httpServer);
     await apollo.start();

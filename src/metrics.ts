@@ -21,6 +21,11 @@ export function createMetrics() {
       ['operation'] as const,
       latencyBuckets,
     ),
+    preparedAnswers: make.counter(
+      'authql_graphql_prepared_answers_total',
+      'GraphQL requests answered on the prepared-operation path, without Apollo (README, Performance).',
+      [] as const,
+    ),
     signIns: make.counter('authql_sign_ins_total', 'Sign-in attempts by method and outcome.', ['method', 'outcome'] as const),
     refreshes: make.counter('authql_token_refreshes_total', 'Refresh-token rotations by outcome.', ['outcome'] as const),
     reuseDetected: make.counter('authql_refresh_reuse_detected_total', 'Rotated refresh tokens presented again (the session was revoked).', [] as const),

@@ -4,7 +4,9 @@
 import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType()
+// simpleResolvers: graphql-js reads each property itself, without type-graphql's wrapper per
+// field (no field here has middleware or @Authorized; `email`'s field resolver is unaffected).
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'users' })
 export class User {
   [OptionalProps]?: 'firstName' | 'lastName' | 'isActive' | 'isStaff' | 'isSuperuser' | 'dateJoined' | 'tokenVersion' | 'emailVerified';

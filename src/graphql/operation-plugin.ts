@@ -15,15 +15,19 @@ function label(operation: OperationDefinitionNode): string {
   return `${operation.operation}:${shown.slice(0, 3).join('+')}${shown.length > 3 ? '+…' : ''}`;
 }
 
+/** `query:users`-style: the operation's kind and (up to three) root fields. */
+export function operationLabel(operation: OperationDefinitionNode): string {
+  let known = labels.get(operation);
+  if (known === undefined) {
+    known = label(operation);
+    labels.set(operation, known);
+  }
+  return known;
+}
+
 const hooks = {
   async didResolveOperation({ operation, contextValue }: { operation?: OperationDefinitionNode; contextValue: Context }) {
-    if (!operation) return;
-    let known = labels.get(operation);
-    if (known === undefined) {
-      known = label(operation);
-      labels.set(operation, known);
-    }
-    contextValue.request.operation = known;
+    if (operation) contextValue.request.operation = operationLabel(operation);
   },
 };
 

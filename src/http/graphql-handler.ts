@@ -8,6 +8,7 @@ import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { ErrorCode, RequestErrorCode } from '../errors';
 import type { Context } from '../graphql/context';
+import type { PreparedOperations } from '../graphql/prepared-operations';
 
 export class BodyTooLargeError extends Error {}
 
@@ -68,16 +69,15 @@ export async function handleGraphQL(
     setCookies: () => string[];
     /** Rejects over-limit documents before Apollo parses and validates them. */
     guard: (query: string, variables: Record<string, unknown>) => { error?: GraphQLError };
+    /** Documents Apollo has accepted before, answered without it (graphql/prepared-operations.ts). */
+    prepared: PreparedOperations;
   },
 ): Promise<void> {
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
+  const contentType = req.headers['content-type'] ?? '';
   let body: unknown;
   if (req.method === 'POST') {
     const text = await readBody(req, opts.maxBodyBytes);
-    if ((headers.get('content-type') ?? '').toLowerCase().includes('application/json')) {
+    if (contentType.toLowerCase().includes('application/json')) {
       try {
         body = JSON.parse(text);
       } catch {
@@ -97,17 +97,33 @@ export async function handleGraphQL(
     const { error } = opts.guard(request.query, variables);
     if (error) return sendJson(res, 400, { errors: [{ message: error.message, extensions: error.extensions }] });
   }
+  // Tokens and private fields: no cache anywhere may keep an answer.
+  res.setHeader('cache-control', 'no-store');
+  // Only what Apollo's CSRF check always lets through: a POST whose media type is exactly JSON.
+  if (req.method === 'POST' && isJson(contentType)) {
+    const answer = await opts.prepared.answer(body, req.headers.accept, opts.context);
+    if (answer) {
+      res.setHeader('content-type', answer.contentType);
+      setCookies(res, opts.setCookies());
+      res.statusCode = answer.status;
+      res.end(answer.body);
+      return;
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
     context: opts.context,
   });
-  // Tokens and private fields: no cache anywhere may keep an answer.
-  res.setHeader('cache-control', 'no-store');
   for (const [name, value] of result.headers) res.setHeader(name, value);
-  const cookies = opts.setCookies();
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  setCookies(res, opts.setCookies());
   if (result.body.kind === 'complete') {
     res.statusCode = requestErrorStatus(result.status ?? 200, result.headers.get('content-type'), result.body.string);
+    // A 200 is an answer Apollo negotiated for this Accept header; an error status may not be.
+    if (res.statusCode === 200 && result.status === undefined) opts.prepared.learnContentType(req.headers.accept, result.headers.get('content-type'));
     res.end(result.body.string);
     return;
   }
@@ -115,6 +131,12 @@ export async function handleGraphQL(
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+function setCookies(res: ServerResponse, cookies: string[]): void {
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+}
+
+const isJson = (contentType: string): boolean => contentType.split(';', 1)[0].trim().toLowerCase() === 'application/json';
 
 /** GET carries the variables as JSON text; what does not parse, Apollo refuses. */
 function parseVariables(text: string | null): unknown {

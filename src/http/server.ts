@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '../errors';
 import type { Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
+import type { PreparedOperations } from '../graphql/prepared-operations';
 import type { Services } from '../services';
 import { handleAppleNotification } from './apple-notifications';
 import { applyCors } from './cors';
@@ -23,7 +24,7 @@ export { GRAPHQL_PATH } from './paths';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createHttpServer(services: Services, apollo: ApolloServer<Context>, schema: GraphQLSchema): Server {
+export function createHttpServer(services: Services, apollo: ApolloServer<Context>, schema: GraphQLSchema, prepared: PreparedOperations): Server {
   const { config, logger, metrics } = services;
   const guard = createQueryGuard(config.graphql, schema);
   const graphiql = config.graphql.graphiql ? createGraphiqlRoute() : null;
@@ -61,6 +62,7 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
       context: async () => (state.ctx ??= createContext(services, req, clientIp, readCredentials(req, config))),
       setCookies: () => credentialCookies(state.ctx?.request.credentialChanges ?? [], config),
       guard,
+      prepared,
     });
   };
 

@@ -1,4 +1,5 @@
-// Access tokens: short-lived JWTs. The algorithm is pinned on verify, `exp`
+// Access tokens: short-lived JWTs. jsonwebtoken signs them (and verifies RS*
+// and ES*); HMAC and EdDSA tokens are verified by jws.ts. The algorithm is pinned on verify, `exp`
 // is required, a `typ` claim keeps any other kind of token from passing as an
 // access token, and so is `sid`: a token outside a session could not be
 // revoked. Keys are built once as KeyObjects (keys.ts): jsonwebtoken given a
@@ -7,7 +8,7 @@ import { createHmac, type KeyObject, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import { JwsError, signEdDSA, verifyEdDSA } from './eddsa-jws';
+import { HMAC_HASHES, JwsError, signEdDSA, verifyEdDSA, verifyHmac } from './jws';
 import { loadSigningKeys, type SigningKeys } from './keys';
 
 export const ACCESS_TOKEN_TYPE = 'access';
@@ -86,12 +87,12 @@ export class JwtService {
     const key = this.keyFor(token);
     if (!key) return { ok: false, reason: 'TOKEN_INVALID' };
     const rules = { issuer: this.cfg.issuer, audience: this.cfg.audience, leeway: this.cfg.leeway };
+    const { algorithm } = this.keys;
     let decoded: unknown;
     try {
-      decoded =
-        this.keys.algorithm === 'EdDSA'
-          ? verifyEdDSA(token, key, rules)
-          : jwt.verify(token, key, { algorithms: [this.keys.algorithm], issuer: rules.issuer, audience: rules.audience, clockTolerance: rules.leeway });
+      if (algorithm === 'EdDSA') decoded = verifyEdDSA(token, key, rules);
+      else if (algorithm in HMAC_HASHES) decoded = verifyHmac(token, key, HMAC_HASHES[algorithm as keyof typeof HMAC_HASHES], rules);
+      else decoded = jwt.verify(token, key, { algorithms: [algorithm], issuer: rules.issuer, audience: rules.audience, clockTolerance: rules.leeway });
     } catch (err) {
       const expired = err instanceof jwt.TokenExpiredError || (err instanceof JwsError && err.expired);
       return { ok: false, reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { User } from '../../entities';
 import { TokenPayload } from './token-payload.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field(() => String, {
     nullable: true,
@@ -23,7 +23,7 @@ export class AuthPayload {
   user!: User;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class VerifyTokenPayload {
   @Field() token!: string;
   @Field(() => TokenPayload) payload!: TokenPayload;
@@ -34,7 +34,7 @@ export class VerifyTokenPayload {
  * are null when ACCOUNT_EMAIL_VERIFICATION=mandatory: then the account must be
  * confirmed by email before it can sign in (`emailVerificationRequired`).
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RegisterPayload {
   @Field(() => String, { nullable: true }) token!: string | null;
   @Field(() => String, { nullable: true }) refreshToken!: string | null;

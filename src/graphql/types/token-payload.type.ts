@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AccessClaims } from '../../sessions/jwt';
 
 /** The access token's claims, decoded for the client's convenience. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TokenPayload {
   @Field(() => ID) sub!: string;
   @Field() username!: string;

@@ -2,7 +2,8 @@ import { Field, ObjectType } from 'type-graphql';
 import type { UserSearch } from '../../accounts/user-directory';
 import { User } from '../../entities';
 
-@ObjectType()
+// simpleResolvers (here and on the other payloads of the hot path): see User.
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field() hasPreviousPage!: boolean;
@@ -10,13 +11,13 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UserEdge {
   @Field() cursor!: string;
   @Field(() => User) node!: User;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UserConnection {
   @Field(() => [UserEdge]) edges!: UserEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
