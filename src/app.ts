@@ -9,6 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
+import { migrate } from './db/migrate';
 import { type Orm, openOrm } from './db/orm';
 import { createFormatError } from './errors';
 import type { Context } from './graphql/context';
@@ -59,7 +60,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let metricsListener: MetricsListener | null = null;
   try {
     if (config.autoMigrate) {
-      const applied = await orm.getMigrator().up();
+      const applied = await migrate(orm);
       if (applied.length > 0)
         logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
     }
