@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
@@ -142,7 +142,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
 /** Fails fast rather than queueing forever: a throttling check must not hang a sign-in. */
 function connectRedis(url: string, logger: pino.Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableOfflineQueue: true, lazyConnect: false });
+  // required here: a server without REDIS_URL never loads ioredis.
+  const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   return redis;
 }

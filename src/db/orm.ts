@@ -6,7 +6,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type * as Postgres from '@mikro-orm/postgresql';
 import type { Database } from 'better-sqlite3';
 import { ENTITIES } from '../entities';
 import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
@@ -48,6 +48,8 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
     driverOptions: { log: knexLog(opts.log) },
   };
   if (databaseKind(databaseUrl) === 'postgresql') {
+    // required here: a SQLite server never loads the PostgreSQL driver and pg.
+    const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof Postgres;
     return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } };
   }
   const busyBudgetMs = (opts.sqliteBusyTimeout ?? 5) * 1000;
