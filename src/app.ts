@@ -5,9 +5,10 @@
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type pino from 'pino';
 import type { Config } from './config';
+import { migrate } from './db/migrate';
 import { type Orm, openOrm } from './db/orm';
 import { createFormatError } from './errors';
 import type { Context } from './graphql/context';
@@ -60,7 +61,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let metricsListener: MetricsListener | null = null;
   try {
     if (config.autoMigrate) {
-      const applied = await orm.getMigrator().up();
+      const applied = await migrate(orm);
       if (applied.length > 0)
         logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} database migration${applied.length === 1 ? '' : 's'}`);
     }
@@ -151,7 +152,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
 /** Fails fast rather than queueing forever: a throttling check must not hang a sign-in. */
 function connectRedis(url: string, logger: pino.Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableOfflineQueue: true, lazyConnect: false });
+  // required here: a server without REDIS_URL never loads ioredis.
+  const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   return redis;
 }

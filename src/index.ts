@@ -1,6 +1,7 @@
 // Entry point: environment → config → app. SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish (up to SHUTDOWN_TIMEOUT), close the database
 // and Redis, and exit 0.
+import './v8-memory'; // first: V8's heap flags must be set before the modules fill the heap
 import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';

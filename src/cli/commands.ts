@@ -1,6 +1,7 @@
 // Every manage command in one table: its flags (parsed strictly), its help,
 // and what it runs. manage.ts dispatches; adding a command is one entry here.
 import type { Config } from '../config';
+import { migrate } from '../db/migrate';
 import type { Orm } from '../db/orm';
 import type { Flags, OptionSpecs } from './args';
 import { cleanupCommand } from './cleanup';
@@ -50,7 +51,7 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     migrateFirst: false,
     run: async ({ orm }) => {
-      const applied = await orm.getMigrator().up();
+      const applied = await migrate(orm);
       return applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}.` : 'No migrations to apply.';
     },
   },

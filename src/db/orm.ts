@@ -6,14 +6,13 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type * as Postgres from '@mikro-orm/postgresql';
 import type { Database } from 'better-sqlite3';
 import { ENTITIES } from '../entities';
 import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
 import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
 import { databaseKind, sqlitePath } from './database-url';
-import { MIGRATIONS } from './migrations';
+import { migrate } from './migrate';
 import { prepareSqliteConnection, sqliteClient } from './sqlite-client';
 
 export { type DatabaseKind, databaseKind, databaseUrlProblems, describeDatabaseUrl, sqlitePath } from './database-url';
@@ -31,10 +30,9 @@ export interface OrmOptions {
 export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options {
   const common: Options = {
     entities: ENTITIES,
-    extensions: [Migrator],
     subscribers: [new TokenVersionSubscriber(), new MailedLinksSubscriber()],
     migrations: {
-      migrationsList: MIGRATIONS,
+      // migrationsList: set by migrate(), which loads the classes on first use.
       transactional: true,
       allOrNothing: true,
       snapshot: false,
@@ -50,6 +48,8 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
     driverOptions: { log: knexLog(opts.log) },
   };
   if (databaseKind(databaseUrl) === 'postgresql') {
+    // required here: a SQLite server never loads the PostgreSQL driver and pg.
+    const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof Postgres;
     return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } };
   }
   const busyBudgetMs = (opts.sqliteBusyTimeout ?? 5) * 1000;
@@ -77,7 +77,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
 export async function openOrm(databaseUrl: string, opts: OrmOptions & { migrate: boolean }): Promise<Orm> {
   if (databaseKind(databaseUrl) === 'sqlite') protectSqliteFiles(sqlitePath(databaseUrl), opts.log);
   const orm = await MikroORM.init(ormOptions(databaseUrl, opts));
-  if (opts.migrate) await orm.getMigrator().up();
+  if (opts.migrate) await migrate(orm);
   return orm;
 }
 

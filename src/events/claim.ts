@@ -8,11 +8,11 @@
 // rare second attempt with webhook-id.
 import { LockMode } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { isPostgres } from '../db/dialect';
 import { WebhookDelivery } from '../entities';
 
 export async function claimDue(em: SqlEntityManager, limit: number, leaseMs: number, now = new Date()): Promise<number[]> {
-  const postgres = em.getDriver() instanceof PostgreSqlDriver;
+  const postgres = isPostgres(em.getDriver());
   return em.transactional(async (tx) => {
     const due = await tx.find(
       WebhookDelivery,

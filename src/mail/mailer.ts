@@ -2,7 +2,7 @@
 // development console backend (Django's role: the message is printed to the
 // log so a developer can click the link) or, in production, nothing but a
 // warning. Sending never blocks or fails the operation that asked for it.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 
@@ -22,13 +22,15 @@ export interface Mailer {
 export function createMailer(config: Config, logger: Logger): Mailer {
   const { smtpUrl, from } = config.mail;
   if (smtpUrl) {
-    const transport = nodemailer.createTransport(smtpUrl);
+    // nodemailer loads with the first mail, not at start-up (README, Performance → Memory).
+    let transport: Transporter | undefined;
+    const transporter = () => (transport ??= (require('nodemailer') as typeof import('nodemailer')).createTransport(smtpUrl));
     // sendInBackground does not wait, so the mailer keeps what is on its way:
     // test/faults/shutdown.fault.ts saw mails queued just before SIGTERM lost.
     const sending = new Set<Promise<unknown>>();
     return {
       async send(message) {
-        const p = transport.sendMail({ from, ...message });
+        const p = transporter().sendMail({ from, ...message });
         sending.add(p);
         try {
           await p;
@@ -38,7 +40,7 @@ export function createMailer(config: Config, logger: Logger): Mailer {
       },
       async close() {
         await Promise.allSettled([...sending]);
-        transport.close();
+        transport?.close();
       },
     };
   }

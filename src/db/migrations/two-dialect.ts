@@ -1,7 +1,7 @@
 // Every migration carries the DDL for both databases (as MikroORM's schema
 // generator wrote it for each) and picks by driver; this is that picking.
 import { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { isPostgres } from '../dialect';
 
 export abstract class TwoDialectMigration extends Migration {
   protected abstract readonly sqlite: readonly string[];
@@ -10,7 +10,7 @@ export abstract class TwoDialectMigration extends Migration {
   protected abstract readonly undo: readonly string[];
 
   override async up(): Promise<void> {
-    for (const sql of this.driver instanceof PostgreSqlDriver ? this.postgres : this.sqlite) this.addSql(sql);
+    for (const sql of isPostgres(this.driver) ? this.postgres : this.sqlite) this.addSql(sql);
   }
 
   override async down(): Promise<void> {

@@ -7,7 +7,7 @@
 // because those carry the user's provider token.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { asRecord, ProviderFailure } from './provider';
 
 const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -32,11 +32,16 @@ export interface PostOptions extends Omit<GetOptions, 'params'> {
 }
 
 export class ProviderHttp {
-  private readonly client: AxiosInstance;
+  private axios?: typeof import('axios');
+  private instance?: AxiosInstance;
 
-  constructor(private readonly timeoutSeconds: number) {
-    this.client = axios.create({
-      timeout: timeoutSeconds * 1000,
+  constructor(private readonly timeoutSeconds: number) {}
+
+  /** axios (~2 MB of heap) loads on the first provider call: a server nobody signs in to socially never needs it. */
+  private get client(): AxiosInstance {
+    this.axios ??= require('axios') as typeof import('axios');
+    this.instance ??= this.axios.default.create({
+      timeout: this.timeoutSeconds * 1000,
       maxRedirects: 0,
       maxContentLength: MAX_RESPONSE_BYTES,
       proxy: false,
@@ -45,6 +50,7 @@ export class ProviderHttp {
       validateStatus: () => true,
       headers: { accept: 'application/json', 'user-agent': 'authql' },
     });
+    return this.instance;
   }
 
   /** Starts the clock for one verification; pass the signal to each of its calls. */
@@ -81,7 +87,7 @@ export class ProviderHttp {
         const headers = { ...opts.headers, 'content-type': 'application/x-www-form-urlencoded' };
         return await this.client.post<string>(url, new URLSearchParams(opts.form).toString(), { headers, signal: opts.signal });
       } catch (err) {
-        const code = isAxiosError(err) ? err.code : undefined;
+        const code = this.axios?.isAxiosError(err) ? err.code : undefined;
         if (!opts.signal.aborted && code && (post ? NOT_SENT : RETRYABLE).has(code) && attempt < MAX_ATTEMPTS) {
           await sleep(BACKOFF_MS * attempt, undefined, { signal: opts.signal }).catch(() => undefined);
           continue;

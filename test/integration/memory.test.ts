@@ -1,0 +1,72 @@
+// What keeps a serving process small (README, Performance → Memory): V8's
+// new space stays at its 1 MB semi-spaces (src/v8-memory.ts sets the flags
+// at run time, which a Node upgrade could silently undo; seen in /metrics
+// after enough requests that the default heap would have grown it to 32 MB),
+// and the packages only some deployments or some calls need are not loaded
+// by a server that has served sign-ins and token checks.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freshDatabase } from '../helpers/database';
+import { ROOT, spawnServer } from '../helpers/process';
+import { testEnv } from '../helpers/server';
+
+const METRICS_TOKEN = 'metrics-token-for-memory-tests';
+
+test('new space stays at 1 MB semi-spaces under load', async () => {
+  const db = await freshDatabase({ shared: true });
+  const env = { ...process.env, ...testEnv({ NODE_ENV: 'development', METRICS_TOKEN }, db.url) } as NodeJS.ProcessEnv;
+  const server = await spawnServer(env);
+  try {
+    const body = JSON.stringify({ query: '{ __schema { types { name fields { name type { name } } } } }' });
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, () => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text())),
+      );
+    }
+    const metrics = await (await fetch(new URL('/metrics', server.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const newSpace = Number(/^authql_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m.exec(metrics)?.[1]);
+    expect(newSpace).toBeGreaterThan(0);
+    expect(newSpace).toBeLessThanOrEqual(2 * 2 ** 20);
+  } finally {
+    await server.stop();
+    await db.drop?.();
+  }
+}, 60_000);
+
+const LAZY = ['@mikro-orm/migrations', 'umzug', 'ioredis', 'axios', 'nodemailer', '@simplewebauthn/server', '@zxcvbn-ts/language-common'];
+const POSTGRES_ONLY = ['@mikro-orm/postgresql', 'pg'];
+
+/** In a child process: createApp from dist/, one login and one verifyToken over HTTP, then the packages in require.cache. */
+const SCRIPT = `
+const { createApp } = require(${JSON.stringify(join(ROOT, 'dist/src/app'))});
+const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/src/config'))});
+(async () => {
+  const app = await createApp(loadConfig(process.env));
+  const call = (query, variables) => fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }).then((r) => r.json());
+  const login = await call('mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { u: 'nobody-here', p: 'not-a-password' });
+  const verify = await call('mutation($t: String!) { verifyToken(token: $t) { payload { sub } } }', { t: 'not.a.jwt' });
+  await app.stop();
+  const packages = new Set(Object.keys(require.cache)
+    // MikroORM reads every @mikro-orm/*/package.json to check versions: data, not code.
+    .filter((f) => !f.endsWith('package.json'))
+    .map((f) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
+  console.log(JSON.stringify({ answered: Boolean(login.errors && verify.errors), packages: [...packages] }));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+test('a serving process does not load what only migrations, Redis, social sign-in, mail, passkeys or password rules need', async () => {
+  const db = await freshDatabase({ shared: true });
+  try {
+    const env = { ...process.env, ...testEnv({ AUTO_MIGRATE: 'false', LOG_LEVEL: 'warn' }, db.url) } as NodeJS.ProcessEnv;
+    await promisify(execFile)(process.execPath, [join(ROOT, 'dist/src/cli/manage.js'), 'migrate'], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', SCRIPT], { env, timeout: 30_000 });
+    const { answered, packages } = JSON.parse(stdout.trim().split('\n').pop()!) as { answered: boolean; packages: string[] };
+    expect(answered).toBe(true);
+    expect(packages).toContain('@mikro-orm/core');
+    const postgres = db.url.startsWith('postgres');
+    expect(packages.filter((p) => LAZY.includes(p) || (!postgres && POSTGRES_ONLY.includes(p)))).toEqual([]);
+  } finally {
+    await db.drop?.();
+  }
+}, 60_000);
