@@ -6,6 +6,7 @@ const dist = (file) => require(`../dist/src/${file}`);
 
 module.exports = {
   opaque: dist('sessions/opaque-token'),
+  jws: dist('sessions/jws'),
   PasswordHasher: dist('accounts/passwords').PasswordHasher,
   sqlitePath: dist('db/database-url').sqlitePath,
   databaseKind: dist('db/database-url').databaseKind,
