@@ -12,8 +12,8 @@
 // - PostgreSQL: one pooled connection, BEGIN … COMMIT, each text a named
 //   statement, parsed once per connection.
 // - Inside an EntityManager's open transaction the steps run in it, through knex.
-import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { named, type PgPool } from './pg-named';
 import type { Binding, Row } from './raw-query';
 
 export interface Statement {
@@ -34,15 +34,6 @@ interface SqliteWrites {
   inWriteTransaction?<T>(work: (run: (s: Statement) => StatementResult) => T): Promise<T>;
 }
 
-interface PgConnection {
-  query(q: string | { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: Row[]; rowCount: number | null }>;
-}
-
-interface PoolClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(conn: PgConnection): Promise<unknown>;
-}
-
 /** Runs the generator's statements in one write transaction and resolves with what it returns. */
 export async function fixedTransaction<T>(em: SqlEntityManager, steps: () => Steps<T>): Promise<T> {
   const knex = em.getKnex();
@@ -51,7 +42,7 @@ export async function fixedTransaction<T>(em: SqlEntityManager, steps: () => Ste
   const sqlite = knex.client as SqliteWrites;
   // A fresh generator per attempt: a transaction that SQLite found busy is begun again from the first step.
   if (sqlite.inWriteTransaction) return sqlite.inWriteTransaction((run) => runSync(steps(), run));
-  return inPgTransaction(knex.client as unknown as PoolClient, steps());
+  return inPgTransaction(knex.client as unknown as PgPool, steps());
 }
 
 function runSync<T>(steps: Steps<T>, run: (s: Statement) => StatementResult): T {
@@ -66,7 +57,7 @@ async function runAwaited<T>(steps: Steps<T>, run: (s: Statement) => Promise<Sta
   return next.value;
 }
 
-async function inPgTransaction<T>(client: PoolClient, steps: Steps<T>): Promise<T> {
+async function inPgTransaction<T>(client: PgPool, steps: Steps<T>): Promise<T> {
   const conn = await client.acquireConnection();
   try {
     await conn.query('BEGIN');
@@ -87,17 +78,4 @@ function normalise(result: unknown): StatementResult {
   if (Array.isArray(result)) return { rows: result as Row[], changes: 0 };
   const r = result as { rows?: Row[]; rowCount?: number | null; changes?: number };
   return { rows: r.rows ?? [], changes: Number(r.changes ?? r.rowCount ?? 0) };
-}
-
-const names = new Map<string, { name: string; text: string }>();
-
-/** The PostgreSQL form of a text (`$1`, `$2`…) and a name derived from it, so each connection parses it once. */
-function named(sql: string): { name: string; text: string } {
-  let found = names.get(sql);
-  if (!found) {
-    let n = 0;
-    found = { name: `authql_${createHash('sha256').update(sql).digest('hex').slice(0, 20)}`, text: sql.replace(/\?/g, () => `$${++n}`) };
-    names.set(sql, found);
-  }
-  return found;
 }
