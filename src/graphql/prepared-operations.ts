@@ -192,6 +192,7 @@ function eligible(body: unknown): PreparedRequest | null {
 
 /** Apollo's enrichError without the parts this server never uses (stack traces, `extensions.http`). */
 function withCode(error: GraphQLError): GraphQLFormattedError {
-  const extensions = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+  // graphql-jit leaves `extensions` undefined on an error it wrapped (a resolver's plain Error).
+  const extensions = { ...error.extensions, code: error.extensions?.code ?? 'INTERNAL_SERVER_ERROR' };
   return { ...error.toJSON(), extensions };
 }

@@ -37,13 +37,17 @@ test(pg ? 'lost PostgreSQL connections: SERVICE_UNAVAILABLE, then recovery' : 'a
     const cut = async () => (pg ? cutPostgres(db.url, false) : lockSqlite(sqlitePath(db.url)));
     const release = await cut();
 
-    const login = await server.gql(LOGIN, { username: u.user.username, password: u.password });
-    expect(login.status).toBe(200);
-    expect(login.errors?.[0].extensions).toEqual(UNAVAILABLE);
-    expect(login.data).toBeNull();
-    const refresh = await server.gql(REFRESH, { refreshToken: u.refreshToken });
-    expect(refresh.errors?.[0].extensions).toEqual(UNAVAILABLE);
-    expect(JSON.stringify([login, refresh])).not.toMatch(/SQLITE|at .*\.js|terminat/i);
+    // Three times each: the first answer is Apollo's, the others the prepared-operation path's
+    // (graphql/prepared-operations.ts), which once answered these INTERNAL_SERVER_ERROR.
+    for (let i = 0; i < 3; i++) {
+      const login = await server.gql(LOGIN, { username: u.user.username, password: u.password });
+      expect(login.status).toBe(200);
+      expect(login.errors?.[0].extensions).toEqual(UNAVAILABLE);
+      expect(login.data).toBeNull();
+      const refresh = await server.gql(REFRESH, { refreshToken: u.refreshToken });
+      expect(refresh.errors?.[0].extensions).toEqual(UNAVAILABLE);
+      expect(JSON.stringify([login, refresh])).not.toMatch(/SQLITE|at .*\.js|terminat/i);
+    }
     if (pg) expect((await fetch(`${server.app.origin}/readyz`)).status).toBe(503);
 
     if (pg) await cutPostgres(db.url, true);
