@@ -69,7 +69,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (config.metricsPort !== undefined) metricsListener = await listenMetrics(services, config.metricsPort);
     const schema = await createSchema();
     const formatError = createFormatError((err) => logger.error({ err }, 'resolver failed'));
-    const prepared = new PreparedOperations(schema, formatError, services.metrics.preparedAnswers);
+    const prepared = new PreparedOperations(schema, formatError, services.metrics.preparedAnswers, (err) =>
+      logger.error({ err }, 'formatting an error failed'),
+    );
     const apollo = new ApolloServer<Context>({
       schema,
       csrfPrevention: true,

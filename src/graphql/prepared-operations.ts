@@ -37,6 +37,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import { ERROR_CODES } from '../errors';
 import type { Context } from './context';
 import { operationLabel } from './operation-plugin';
 
@@ -64,8 +65,8 @@ export interface PreparedRequest {
   variables: Record<string, unknown>;
 }
 
+/** Always a 200: every other status is Apollo's to give (request errors go back to it). */
 export interface PreparedAnswer {
-  status: number;
   contentType: string;
   body: string;
 }
@@ -82,6 +83,8 @@ export class PreparedOperations {
     private readonly schema: GraphQLSchema,
     private readonly formatError: FormatError,
     private readonly answered: { inc(): void },
+    /** Where a formatError that throws is reported (Apollo would swallow it: a bug nobody sees). */
+    private readonly log: (err: unknown) => void,
   ) {}
 
   /** Learns the documents Apollo accepted (they are kept, least recently used dropped, up to MAX_DOCUMENTS). */
@@ -129,10 +132,10 @@ export class PreparedOperations {
     // No data at all: the variables did not coerce and nothing ran.
     if (result.data === undefined) return null;
     this.answered.inc();
-    return { status: 200, contentType, body: this.serialise(result) };
+    return { contentType, body: this.serialise(result) };
   }
 
-  /** Null (Apollo keeps answering it) for a document graphql-jit cannot compile. */
+  /** Null (graphql-js runs it instead) for a document graphql-jit cannot compile. */
   private compile(prepared: Prepared): CompiledQuery | null {
     try {
       const compiled = compileQuery(this.schema, prepared.document, prepared.operationName);
@@ -153,8 +156,9 @@ export class PreparedOperations {
     const errors = result.errors?.map((error) => {
       try {
         return this.formatError(withCode(error), error);
-      } catch {
-        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      } catch (err) {
+        this.log(err);
+        return { message: ERROR_CODES.INTERNAL_SERVER_ERROR, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       }
     });
     return `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;

@@ -105,7 +105,6 @@ export async function handleGraphQL(
     if (answer) {
       res.setHeader('content-type', answer.contentType);
       setCookies(res, opts.setCookies());
-      res.statusCode = answer.status;
       res.end(answer.body);
       return;
     }

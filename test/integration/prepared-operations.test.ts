@@ -117,7 +117,13 @@ test('a plain-text body never takes the prepared path (CSRF prevention is Apollo
 });
 
 test('the operation label of a prepared answer is logged and counted like Apollo’s', async () => {
+  const counted = async () => {
+    const text = await (await fetch(`${server.app.origin}/metrics`)).text();
+    return Number(/^authql_http_requests_total\{operation="mutation:verifyToken",status="200"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  const before = await counted();
   await thrice({ query: VERIFY, variables: { token } });
+  expect((await counted()) - before).toBe(3);
   const lines = server.logs.filter((l) => l.includes('"msg":"request"') && l.includes('"path":"/graphql"')).slice(-3);
   expect(lines.map((l) => JSON.parse(l).operation)).toEqual(['mutation:verifyToken', 'mutation:verifyToken', 'mutation:verifyToken']);
 });
