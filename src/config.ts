@@ -31,6 +31,17 @@ export class ConfigError extends Error {
 const DAY = 24 * 60 * 60;
 const MIN_SECRET_BYTES = 32;
 
+/**
+ * Password hashes at once by default: one fewer than the cores, at least 1,
+ * at most 3. A core stays for the event loop, which serves every other
+ * request: with a hash on every core, a login storm took the loop's CPU and
+ * verifyToken's p99 rose 8-fold (README, Performance). At most 3, so one of
+ * libuv's four pool threads stays free for file and DNS work.
+ */
+export function defaultHashConcurrency(cores: number): number {
+  return Math.max(1, Math.min(cores - 1, 3));
+}
+
 export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
   const r = new Reader(env);
   const cwd = opts.cwd ?? process.cwd();
@@ -141,8 +152,7 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): Config {
     metricsPort: r.str('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 0, 65535),
     shutdownTimeout: r.int('SHUTDOWN_TIMEOUT', 10, 1, 600),
     sqliteBusyTimeout: r.int('SQLITE_BUSY_TIMEOUT', 5, 1, 600),
-    // One hash per core, at most 3: libuv's pool has 4 threads and one stays free for file and DNS work.
-    passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(availableParallelism(), 3)), 1, 64),
+    passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', defaultHashConcurrency(availableParallelism()), 1, 64),
     cleanup: {
       interval: r.int('CLEANUP_INTERVAL', 3600, 0, 7 * DAY),
       retention: r.int('CLEANUP_RETENTION', DAY, 0, 365 * DAY),

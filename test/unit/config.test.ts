@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, defaultHashConcurrency, loadConfig } from '../../src/config';
 
 const SECRET = 'x'.repeat(32);
 
@@ -21,6 +21,11 @@ test('defaults', () => {
     leeway: 0,
   });
   expect(Object.isFrozen(c.jwt)).toBe(true);
+});
+
+test('password hashes leave a core for the event loop by default', () => {
+  expect([1, 2, 3, 4, 8, 64].map(defaultHashConcurrency)).toEqual([1, 1, 2, 3, 3, 3]);
+  expect(loadConfig({ JWT_SECRET_KEY: SECRET, PASSWORD_HASH_CONCURRENCY: '4' }).passwordHashConcurrency).toBe(4);
 });
 
 test('every problem is reported at once', () => {
