@@ -8,7 +8,7 @@
 //    scavenge as V8 likes, until a GC finds it at NEW_SPACE_FREEZE_BYTES or
 //    more: then the growth factor becomes 1 ("never grow"). It ends at 8 or
 //    16 MB instead of 32 (the observer runs after the GC, and under load V8
-//    may have doubled once more by then): 16 to 24 MB of RSS saved. Growth
+//    may have doubled once more by then): 16 to 24 MB less new space. Growth
 //    is off while the modules load (synchronously, so no observer runs; it
 //    went straight to 32 MB) and on from the first turn of the event loop.
 //    Kept at 1 MB for good (last round) it saved 30 MB but cost a quarter of
@@ -21,7 +21,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** New space's size (V8's heap-space statistics) from which it stops growing. */
-export const NEW_SPACE_FREEZE_BYTES = 8 * 2 ** 20;
+const NEW_SPACE_FREEZE_BYTES = 8 * 2 ** 20;
 
 setFlagsFromString('--heap-growing-percent=20');
 setFlagsFromString('--semi-space-growth-factor=1');

@@ -13,7 +13,7 @@ import { testEnv } from '../helpers/server';
 
 const METRICS_TOKEN = 'metrics-token-for-memory-tests';
 
-test('new space stops growing at 16 MB under load', async () => {
+test('new space grows past its initial 1 MB under load and stops at 16 MB', async () => {
   const db = await freshDatabase({ shared: true });
   const env = { ...process.env, ...testEnv({ NODE_ENV: 'development', METRICS_TOKEN }, db.url) } as NodeJS.ProcessEnv;
   const server = await spawnServer(env);
@@ -26,7 +26,8 @@ test('new space stops growing at 16 MB under load', async () => {
     }
     const metrics = await (await fetch(new URL('/metrics', server.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     const newSpace = Number(/^authql_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m.exec(metrics)?.[1]);
-    expect(newSpace).toBeGreaterThan(0);
+    // Above 2 MB: growth is on again once the modules have loaded (kept at 1 MB it cost a quarter of verifyToken's CPU).
+    expect(newSpace).toBeGreaterThan(2 * 2 ** 20);
     expect(newSpace).toBeLessThanOrEqual(16 * 2 ** 20);
   } finally {
     await server.stop();
