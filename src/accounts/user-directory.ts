@@ -9,11 +9,10 @@
 //   and other users do not see it (staff do). A registration with an email
 //   that already had an account makes such an account too
 //   (accounts/registration.ts), so hiding both keeps them apart from nobody.
-import type { EntityData } from '@mikro-orm/core';
 import type { QueryBuilder, SqlEntityManager } from '@mikro-orm/knex';
-import { type Binding, type Row, rawRows } from '../db/raw-query';
+import { type Binding, rawRows } from '../db/raw-query';
 import { User } from '../entities';
-import { loadedColumns } from '../entities/loaded-columns';
+import { loadedColumns, plainEntity } from '../entities/loaded-columns';
 import { badInput } from '../errors';
 
 /** The largest page; the query-cost guard prices an unreadable `first` at this. */
@@ -27,7 +26,7 @@ export interface UserSearch {
 }
 
 export interface UserPage {
-  /** Plain rows with User's prototype, at most `first`. */
+  /** Plain rows with User's prototype (entities/loaded-columns.ts, plainEntity), at most `first`. */
   users: User[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -54,20 +53,6 @@ export function decodeCursor(cursor: string): number {
 const isStaff = (viewer: User | null) => !!(viewer?.isStaff || viewer?.isSuperuser);
 const isPending = (user: User) => !user.emailVerified && user.lastLogin == null;
 
-/**
- * Rows as plain objects with User's prototype: a read-only page needs no
- * managed entities (hydrating 21 cost more CPU than the query itself, see
- * README, Performance), type-graphql turns anything that is not `instanceof
- * User` into `new User()`, and the entity constructor runs MikroORM's
- * per-property setters. Columns become properties with MikroORM's own
- * conversions (driver.mapResult), as its query builder would give them.
- */
-function plainUsers(em: SqlEntityManager, rows: Row[]): User[] {
-  const meta = em.getMetadata().get<User>(User.name);
-  const driver = em.getDriver();
-  return rows.map((row) => Object.setPrototypeOf(driver.mapResult(row as EntityData<User>, meta), User.prototype) as User);
-}
-
 /** A condition on the users table for a hand-written query or a query builder's andWhere. */
 interface Condition {
   sql: string;
@@ -90,7 +75,7 @@ export class UserDirectory {
       .columns.map((c) => `"${c}"`)
       .join(', ');
     const sql = `select ${columns} from users where ${conditions.map((c) => c.sql).join(' and ')} order by id asc limit ?`;
-    const rows = plainUsers(em, await rawRows(em, sql, [...conditions.flatMap((c) => c.bindings), first + 1]));
+    const rows = (await rawRows(em, sql, [...conditions.flatMap((c) => c.bindings), first + 1])).map((row) => plainEntity(em, User, row));
     return { users: rows.slice(0, first), hasNextPage: rows.length > first, hasPreviousPage: afterId > 0, search };
   }
 

@@ -48,6 +48,12 @@ export interface RequestState {
   signedIn: User | null;
   /** `query:users`-style label of the operation, once Apollo resolved it (logs, metrics). */
   operation?: string;
+  /**
+   * Set with `operation` when it is a query: nothing the request does is
+   * written back, so the viewer is read as a plain object, not a managed
+   * entity (sessions/access.ts, loadViewer).
+   */
+  readOnly?: boolean;
 }
 
 /** The request's EntityManager, forked on first use (verifyToken, for one, never needs a unit of work). */
@@ -79,13 +85,14 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     ? { kind: 'failed', reason: 'TOKEN_INVALID', message: credentials.problem }
     : accessState(credentials.accessToken, services.jwt);
   const lazy = new LazyFork(services);
+  const request: RequestState = { credentialChanges: [], signedIn: null };
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   let loadedUser: User | null = null;
   let settled = auth.kind !== 'token';
   const resolve = () => {
     if (auth.kind === 'anonymous') return Promise.resolve({ reason: 'MISSING_TOKEN' as const });
     if (auth.kind === 'failed') return Promise.resolve({ reason: auth.reason });
-    loaded ??= loadViewer(lazy.em, auth.claims).then((r) => {
+    loaded ??= loadViewer(lazy.em, auth.claims, { managed: request.readOnly !== true }).then((r) => {
       if ('user' in r) loadedUser = r.user;
       settled = true;
       return r;
@@ -97,7 +104,7 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
     auth,
     client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
     credentials,
-    request: { credentialChanges: [], signedIn: null },
+    request,
     viewerId() {
       return (this.request.signedIn ?? loadedUser)?.id ?? null;
     },

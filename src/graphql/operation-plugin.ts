@@ -27,7 +27,9 @@ export function operationLabel(operation: OperationDefinitionNode): string {
 
 const hooks = {
   async didResolveOperation({ operation, contextValue }: { operation?: OperationDefinitionNode; contextValue: Context }) {
-    if (operation) contextValue.request.operation = operationLabel(operation);
+    if (!operation) return;
+    contextValue.request.operation = operationLabel(operation);
+    contextValue.request.readOnly = operation.operation === 'query';
   },
 };
 

@@ -50,6 +50,8 @@ interface Prepared {
   document: DocumentNode;
   operationName: string | undefined;
   label: string;
+  /** A query: see RequestState.readOnly. */
+  readOnly: boolean;
   /** Whether graphql-jit may run it (see jitSafe). */
   jit: boolean;
   /**
@@ -96,6 +98,7 @@ export class PreparedOperations {
           document,
           operationName: request.operationName ?? undefined,
           label: operationLabel(operation),
+          readOnly: operation.operation === 'query',
           jit: jitSafe(operation),
         });
       },
@@ -126,6 +129,7 @@ export class PreparedOperations {
     const compiled = prepared.compiled;
     const contextValue = await context();
     contextValue.request.operation = prepared.label;
+    contextValue.request.readOnly = prepared.readOnly;
     const result = await (compiled
       ? compiled.query(undefined, contextValue, request.variables)
       : execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: request.variables, operationName: prepared.operationName }));

@@ -4,7 +4,7 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { rawRows } from '../db/raw-query';
 import { User } from '../entities';
-import { loadedColumns } from '../entities/loaded-columns';
+import { loadedColumns, plainEntity } from '../entities/loaded-columns';
 import { AppError, type AuthFailureReason, withReason } from '../errors';
 import type { AccessClaims, JwtService } from './jwt';
 import { MAX_TOKEN_LENGTH } from './sessions';
@@ -64,10 +64,19 @@ export async function checkAccessClaims(em: SqlEntityManager, claims: AccessClai
   return 'reason' in r ? r.reason : null;
 }
 
-/** The token's user, as a managed entity, when the token still holds (see checkAccessClaims). */
-export async function loadViewer(em: SqlEntityManager, claims: AccessClaims): Promise<{ user: User } | { reason: ViewerProblem }> {
+/**
+ * The token's user when the token still holds (see checkAccessClaims): a
+ * managed entity, which a flush writes back, or for a request that changes
+ * nothing (`managed: false`, a query) a plain one (entities/loaded-columns.ts).
+ */
+export async function loadViewer(
+  em: SqlEntityManager,
+  claims: AccessClaims,
+  opts: { managed: boolean } = { managed: true },
+): Promise<{ user: User } | { reason: ViewerProblem }> {
   const r = await viewerRow(em, claims, loadedColumns(em.getMetadata().get(User.name)).columns);
-  return 'reason' in r ? r : { user: em.map(User, r.row) };
+  if ('reason' in r) return r;
+  return { user: opts.managed ? em.map(User, r.row) : plainEntity(em, User, r.row) };
 }
 
 /** verifyToken: the token's signature and claims, then its user and session; TOKEN_INVALID (with the reason) or TOKEN_EXPIRED otherwise. */

@@ -49,10 +49,28 @@ test('the viewer and a users page carry every loaded property (none reads as und
   const claims = s.app.services.jwt.verifyOrThrow(u.token);
   const viewer = await loadViewer(em, claims);
   if (!('user' in viewer)) throw new Error(`viewer not loaded: ${viewer.reason}`);
+  const plain = await loadViewer(em, claims, { managed: false });
+  if (!('user' in plain)) throw new Error(`viewer not loaded: ${plain.reason}`);
   const page = await s.app.services.users.page(em, viewer.user, { first: 100 });
   const row = page.users.find((p) => p.id === viewer.user.id);
   for (const name of properties) {
-    expect([name, (viewer.user as unknown as Record<string, unknown>)[name]]).not.toEqual([name, undefined]);
-    expect([name, (row as unknown as Record<string, unknown>)[name]]).not.toEqual([name, undefined]);
+    for (const loaded of [viewer.user, plain.user, row]) expect([name, (loaded as unknown as Record<string, unknown>)[name]]).not.toEqual([name, undefined]);
   }
+  // The same values either way, with MikroORM's conversions (dates as Date, booleans as booleans).
+  expect({ ...plain.user }).toEqual(
+    expect.objectContaining(Object.fromEntries(properties.map((name) => [name, (viewer.user as unknown as Record<string, unknown>)[name]]))),
+  );
+  expect(plain.user).toBeInstanceOf(User);
+  expect(em.getUnitOfWork().getById(User.name, plain.user.id)).toBe(viewer.user);
+});
+
+test('a query reads the viewer without a managed entity; a mutation gets a managed one it can change', async () => {
+  const u = await registerUser(s);
+  const me = await s.gql('query { me { id username dateJoined } }', {}, { token: u.token });
+  expect(me.data.me).toMatchObject({ id: u.user.id, username: u.user.username });
+  // A mutation that changes the viewer: the managed entity is written back.
+  const changed = await s.gql('mutation($i: UpdateMeInput!) { updateMe(input: $i) { firstName } }', { i: { firstName: 'Plain' } }, { token: u.token });
+  expect(changed.data.updateMe.firstName).toBe('Plain');
+  const again = await s.gql('query { me { firstName } }', {}, { token: u.token });
+  expect(again.data.me.firstName).toBe('Plain');
 });

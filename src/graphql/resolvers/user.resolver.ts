@@ -16,7 +16,9 @@ export class UserResolver {
 
   @Authorized()
   @Query(() => UserConnection)
-  async users(@Args() args: UsersArgs, @Ctx() ctx: Context): Promise<UserConnection> {
+  // No class-validator constraints on UsersArgs (page() checks its bounds): without `validate: false`
+  // type-graphql would run class-validator, and require() it again, on every page (README, Performance).
+  async users(@Args({ validate: false }) args: UsersArgs, @Ctx() ctx: Context): Promise<UserConnection> {
     const page = await ctx.services.users.page(ctx.em, await ctx.requireViewer(), args);
     const edges = page.users.map((node) => Object.assign(new UserEdge(), { cursor: encodeCursor(node.id), node }));
     return Object.assign(new UserConnection(), {
