@@ -64,7 +64,7 @@ test('the viewer and a users page carry every loaded property (none reads as und
   expect(em.getUnitOfWork().getById(User.name, plain.user.id)).toBe(viewer.user);
 });
 
-test('a query reads the viewer without a managed entity; a mutation gets a managed one it can change', async () => {
+test('a query answers with its plain viewer as before; a mutation still writes its managed viewer back', async () => {
   const u = await registerUser(s);
   const me = await s.gql('query { me { id username dateJoined } }', {}, { token: u.token });
   expect(me.data.me).toMatchObject({ id: u.user.id, username: u.user.username });
