@@ -104,7 +104,8 @@ function memoryTracker() {
       }
     }
   };
-  const timer = setInterval(sample, 500);
+  // unref: a pass that fails must not leave the sampler holding the process open (it hung until the watchdog).
+  const timer = setInterval(sample, 500).unref();
   return {
     sample,
     stop: () => {
