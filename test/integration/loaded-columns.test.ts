@@ -2,10 +2,12 @@
 // users page's plain rows) come from MikroORM's metadata: a new column is
 // read everywhere, and a hand list that disagrees with the entity fails here.
 
+import type { IncomingMessage } from 'node:http';
 import type { EntityMetadata, EntityProperty } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { User } from '../../src/entities';
 import { loadedColumns } from '../../src/entities/loaded-columns';
+import { createContext } from '../../src/graphql/context';
 import { loadViewer } from '../../src/sessions/access';
 import { registerUser } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -64,13 +66,24 @@ test('the viewer and a users page carry every loaded property (none reads as und
   expect(em.getUnitOfWork().getById(User.name, plain.user.id)).toBe(viewer.user);
 });
 
-test('a query answers with its plain viewer as before; a mutation still writes its managed viewer back', async () => {
+test('a read-only request gets its viewer as a plain object; any other gets a managed one, which a mutation writes back', async () => {
   const u = await registerUser(s);
-  const me = await s.gql('query { me { id username dateJoined } }', {}, { token: u.token });
-  expect(me.data.me).toMatchObject({ id: u.user.id, username: u.user.username });
-  // A mutation that changes the viewer: the managed entity is written back.
+  const viewerOf = async (readOnly: boolean | undefined) => {
+    const ctx = createContext(s.app.services, { headers: {} } as IncomingMessage, '127.0.0.1', { accessToken: u.token });
+    ctx.request.readOnly = readOnly;
+    const viewer = await ctx.requireViewer();
+    return { viewer, inIdentityMap: ctx.em.getUnitOfWork().getById(User.name, viewer.id) === viewer };
+  };
+  const plain = await viewerOf(true);
+  expect(plain.viewer).toBeInstanceOf(User);
+  expect(plain.viewer.username).toBe(u.user.username);
+  expect(plain.inIdentityMap).toBe(false);
+  expect((await viewerOf(false)).inIdentityMap).toBe(true);
+  // Unset (the REST endpoints, anything that does not say): managed.
+  expect((await viewerOf(undefined)).inIdentityMap).toBe(true);
+  // Over HTTP: a mutation changes its viewer and the change is written; a query reads it back.
   const changed = await s.gql('mutation($i: UpdateMeInput!) { updateMe(input: $i) { firstName } }', { i: { firstName: 'Plain' } }, { token: u.token });
   expect(changed.data.updateMe.firstName).toBe('Plain');
-  const again = await s.gql('query { me { firstName } }', {}, { token: u.token });
-  expect(again.data.me.firstName).toBe('Plain');
+  const again = await s.gql('query { me { id firstName } }', {}, { token: u.token });
+  expect(again.data.me).toEqual({ id: u.user.id, firstName: 'Plain' });
 });
