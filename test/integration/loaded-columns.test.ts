@@ -87,3 +87,42 @@ test('a read-only request gets its viewer as a plain object; any other gets a ma
   const again = await s.gql('query { me { id firstName } }', {}, { token: u.token });
   expect(again.data.me).toEqual({ id: u.user.id, firstName: 'Plain' });
 });
+
+test('a query reads its viewer and its page without forking an EntityManager; a mutation forks one', async () => {
+  const u = await registerUser(s);
+  const root = s.app.services.orm.em;
+  // Forks made for a request come from its context (graphql/context.ts); the background workers fork the root one too, on their own clock.
+  const original = root.fork;
+  const stacks: string[] = [];
+  const spy = jest.spyOn(root, 'fork').mockImplementation(function (this: typeof root, ...args) {
+    stacks.push(new Error().stack ?? '');
+    return original.apply(this, args);
+  });
+  const requestForks = () => stacks.filter((stack) => /graphql[/\\]context/.test(stack)).length;
+  try {
+    const ctxOf = (readOnly: boolean | undefined) => {
+      const ctx = createContext(s.app.services, { headers: {} } as IncomingMessage, '127.0.0.1', { accessToken: u.token });
+      ctx.request.readOnly = readOnly;
+      return ctx;
+    };
+    const query = ctxOf(true);
+    expect(query.reader).toBe(root);
+    const viewer = await query.requireViewer();
+    await s.app.services.users.page(query.reader, viewer, { first: 5 });
+    expect(requestForks()).toBe(0);
+    const mutation = ctxOf(false);
+    expect(mutation.reader).toBe(mutation.em);
+    await mutation.requireViewer();
+    expect(requestForks()).toBe(1);
+    // Over HTTP: a users page and `me` fork nothing; a mutation does.
+    const before = requestForks();
+    const page = await s.gql('query { me { id } users(first: 3) { edges { node { id email } } } }', {}, { token: u.token });
+    expect(page.errors).toBeUndefined();
+    expect(page.data.users.edges.length).toBeGreaterThan(0);
+    expect(requestForks()).toBe(before);
+    await s.gql('mutation($i: UpdateMeInput!) { updateMe(input: $i) { firstName } }', { i: { firstName: 'Forked' } }, { token: u.token });
+    expect(requestForks()).toBeGreaterThan(before);
+  } finally {
+    spy.mockRestore();
+  }
+});

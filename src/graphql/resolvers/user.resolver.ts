@@ -19,7 +19,7 @@ export class UserResolver {
   // No class-validator constraints on UsersArgs (page() checks its bounds): without `validate: false`
   // type-graphql would run class-validator, and require() it again, on every page (README, Performance).
   async users(@Args({ validate: false }) args: UsersArgs, @Ctx() ctx: Context): Promise<UserConnection> {
-    const page = await ctx.services.users.page(ctx.em, await ctx.requireViewer(), args);
+    const page = await ctx.services.users.page(ctx.reader, await ctx.requireViewer(), args);
     const edges = page.users.map((node) => Object.assign(new UserEdge(), { cursor: encodeCursor(node.id), node }));
     return Object.assign(new UserConnection(), {
       edges,
