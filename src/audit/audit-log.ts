@@ -2,19 +2,14 @@
 // work, so it is written by the same flush (one transaction) as the change it
 // describes and vanishes with it on a rollback; recordAlone() writes at once,
 // for what changes nothing else (a failed sign-in). The client's IP and user
-// agent come from the request's scope (set once by the HTTP server, or `cli`
-// by manage), so no service signature has to carry them.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// agent come from the EntityManager the row is written through: a request's
+// own carries its client (graphql/context.ts), a manage command's says `cli`
+// (db/entity-manager.ts, ClientScope; forks inherit it), so no service
+// signature has to carry them.
 import type { EntityManager } from '@mikro-orm/core';
+import { scopeOf } from '../db/entity-manager';
 import { type AuditActor, AuditEvent, type AuditOutcome, type User } from '../entities';
 import type { AuditAction } from './actions';
-
-export interface AuditScope {
-  ip: string | null;
-  userAgent: string | null;
-  /** Who acts when no user does: `cli` for manage commands; `system` otherwise. */
-  actor?: 'cli' | 'system';
-}
 
 export type AuditDetail = Readonly<Record<string, string | number | boolean | readonly string[] | null>>;
 
@@ -33,26 +28,19 @@ export interface AuditEntry {
 const clip = (s: string | null | undefined, n: number): string | null => (s == null ? null : s.slice(0, n));
 
 export class AuditLog {
-  private readonly scope = new AsyncLocalStorage<AuditScope>();
-
-  /** Runs `fn` (and everything it starts) with `scope` as the client every row names. */
-  within<T>(scope: AuditScope, fn: () => T): T {
-    return this.scope.run(scope, fn);
-  }
-
   /** Adds the row to `em`'s unit of work: the caller's next flush writes it with the change. */
   record(em: EntityManager, entry: AuditEntry): void {
     em.persist(this.row(em, entry));
   }
 
-  /** Writes the row now, in its own transaction. */
+  /** Writes the row now, in its own transaction (on a fork of `em`, which names the same client). */
   async recordAlone(em: EntityManager, entry: AuditEntry): Promise<void> {
     const fork = em.fork();
     await fork.persist(this.row(fork, entry)).flush();
   }
 
   private row(em: EntityManager, entry: AuditEntry): AuditEvent {
-    const scope = this.scope.getStore();
+    const scope = scopeOf(em);
     const byUser = entry.actor !== undefined && entry.actor !== 'anonymous';
     const actor: AuditActor = byUser ? 'user' : entry.actor === 'anonymous' ? 'anonymous' : (scope?.actor ?? 'system');
     const actorId = byUser ? (entry.actor as Pick<User, 'id'>).id : null;

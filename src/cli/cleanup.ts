@@ -6,12 +6,11 @@ import { AuditLog } from '../audit/audit-log';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { describePurge, purgeEnded } from '../sessions/cleanup';
+import { cliFork } from './cli-scope';
 
 export async function cleanupCommand(orm: Orm, config: Config): Promise<string> {
   const counts = await purgeEnded(orm.em.fork(), config.cleanup.retention, config.audit.retentionDays);
   const audit = new AuditLog();
-  await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () =>
-    audit.recordAlone(orm.em, { action: 'cli.cleanup', userId: null, detail: { ...counts } }),
-  );
+  await audit.recordAlone(cliFork(orm), { action: 'cli.cleanup', userId: null, detail: { ...counts } });
   return describePurge(counts);
 }

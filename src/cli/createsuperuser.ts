@@ -10,6 +10,7 @@ import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
 import { Outbox } from '../events/outbox';
 import { type Flags, stringFlag, UsageError } from './args';
+import { cliFork } from './cli-scope';
 import type { Prompter } from './prompt';
 
 type Field = 'username' | 'email' | 'password';
@@ -38,18 +39,16 @@ export async function createSuperuser(orm: Orm, flags: Flags, prompter: Prompter
     values.password ??= await askPassword(ask(), values.username, values.email);
     const { username, email, password } = values;
     try {
-      const user = await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () =>
-        accounts.create(orm.em.fork(), {
-          username,
-          email,
-          password,
-          isStaff: true,
-          isSuperuser: true,
-          emailVerified: true,
-          via: 'cli',
-          written: (tx, created) => audit.record(tx, { action: 'cli.superuser_created', userId: created.id }),
-        }),
-      );
+      const user = await accounts.create(cliFork(orm), {
+        username,
+        email,
+        password,
+        isStaff: true,
+        isSuperuser: true,
+        emailVerified: true,
+        via: 'cli',
+        written: (tx, created) => audit.record(tx, { action: 'cli.superuser_created', userId: created.id }),
+      });
       return `Superuser "${user.username}" created (id ${user.id}).`;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { ConfigError, loadConfig } from '../config';
 import { openOrm } from '../db/orm';
 import { CommandLineError, parseFlags, UsageError } from './args';
+import { cliFork } from './cli-scope';
 import { COMMANDS, commandUsage, usage } from './commands';
 import { terminalPrompter } from './prompt';
 
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     if (command.audited) {
       const audit = new AuditLog();
       const detail = { command: command.name, flags: Object.keys(flags) };
-      await audit.within({ ip: null, userAgent: null, actor: 'cli' }, () => audit.recordAlone(orm.em, { action: 'cli.command', userId: null, detail }));
+      await audit.recordAlone(cliFork(orm), { action: 'cli.command', userId: null, detail });
     }
     return 0;
   } finally {

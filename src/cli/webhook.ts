@@ -8,17 +8,15 @@ import { AppError } from '../errors';
 import { WebhookAdmin } from '../events/webhook-admin';
 import { WebhookSecrets } from '../events/webhook-secrets';
 import { type Flags, stringFlag, UsageError } from './args';
+import { cliFork } from './cli-scope';
 
 export const WEBHOOK_ADD_OPTIONS = { url: { type: 'string' }, events: { type: 'string' }, description: { type: 'string' } } as const;
 export const WEBHOOK_REMOVE_OPTIONS = { id: { type: 'string' } } as const;
 
-function admin(config: Config): { audit: AuditLog; webhooks: WebhookAdmin } {
-  const audit = new AuditLog();
+function admin(config: Config): { webhooks: WebhookAdmin } {
   const policy = { production: config.isProduction, allowPrivate: config.webhooks.allowPrivate };
-  return { audit, webhooks: new WebhookAdmin(new WebhookSecrets({ current: config.jwt.secretKey }), audit, policy) };
+  return { webhooks: new WebhookAdmin(new WebhookSecrets({ current: config.jwt.secretKey }), new AuditLog(), policy) };
 }
-
-const CLI_SCOPE = { ip: null, userAgent: null, actor: 'cli' } as const;
 
 async function refusedAsUsage<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -35,13 +33,11 @@ export function webhookAdd(orm: Orm, config: Config, flags: Flags): Promise<stri
     ?.split(',')
     .map((e) => e.trim());
   if (!url || !events) throw new UsageError('--url and --events are required (--events user.created,session.created or *)');
-  const { audit, webhooks } = admin(config);
-  return audit.within(CLI_SCOPE, () =>
-    refusedAsUsage(async () => {
-      const { webhook, secret } = await webhooks.create(orm.em.fork(), null, { url, events, description: stringFlag(flags, 'description') ?? '' });
-      return `Webhook ${webhook.id} created for ${webhook.events.join(',')} → ${webhook.url}\nSigning secret (shown once): ${secret}`;
-    }),
-  );
+  const { webhooks } = admin(config);
+  return refusedAsUsage(async () => {
+    const { webhook, secret } = await webhooks.create(cliFork(orm), null, { url, events, description: stringFlag(flags, 'description') ?? '' });
+    return `Webhook ${webhook.id} created for ${webhook.events.join(',')} → ${webhook.url}\nSigning secret (shown once): ${secret}`;
+  });
 }
 
 export async function webhookList(orm: Orm, config: Config): Promise<string> {
@@ -52,12 +48,10 @@ export async function webhookList(orm: Orm, config: Config): Promise<string> {
     .join('\n');
 }
 
-export function webhookRemove(orm: Orm, config: Config, flags: Flags): Promise<string> {
+export async function webhookRemove(orm: Orm, config: Config, flags: Flags): Promise<string> {
   const id = stringFlag(flags, 'id');
   if (!id) throw new UsageError('--id is required');
-  const { audit, webhooks } = admin(config);
-  return audit.within(CLI_SCOPE, async () => {
-    if (!(await webhooks.delete(orm.em.fork(), null, id))) throw new UsageError(`No webhook with id ${id}.`);
-    return `Webhook ${id} removed.`;
-  });
+  const { webhooks } = admin(config);
+  if (!(await webhooks.delete(cliFork(orm), null, id))) throw new UsageError(`No webhook with id ${id}.`);
+  return `Webhook ${id} removed.`;
 }

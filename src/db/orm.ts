@@ -12,6 +12,7 @@ import { ENTITIES } from '../entities';
 import { MailedLinksSubscriber } from '../entities/mailed-links.subscriber';
 import { TokenVersionSubscriber } from '../entities/token-version.subscriber';
 import { databaseKind, sqlitePath } from './database-url';
+import { AuthqlEntityManager } from './entity-manager';
 import { migrate } from './migrate';
 import { prepareSqliteConnection, sqliteClient } from './sqlite-client';
 
@@ -40,6 +41,8 @@ export function ormOptions(databaseUrl: string, opts: OrmOptions = {}): Options 
     },
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     allowGlobalContext: false,
+    // MikroORM's, without AsyncLocalStorage, and with the client its writes name (db/entity-manager.ts).
+    entityManager: AuthqlEntityManager,
     ensureDatabase: false,
     forceUtcTimezone: true,
     debug: opts.debug ?? false,

@@ -4,6 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { scopedFork } from '../db/entity-manager';
 import type { User } from '../entities';
 import { type AuthFailureReason, unauthenticated } from '../errors';
 import type { CredentialChange, Credentials } from '../http/credentials';
@@ -73,9 +74,13 @@ export interface RequestState {
  */
 class LazyFork {
   private forked: SqlEntityManager | undefined;
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    /** Whom the request's writes name as the client (its audit rows). */
+    private readonly client: ClientMeta,
+  ) {}
   get em(): SqlEntityManager {
-    this.forked ??= this.services.orm.em.fork() as SqlEntityManager;
+    this.forked ??= scopedFork(this.services.orm.em, this.client);
     return this.forked;
   }
   reader(readOnly: boolean): SqlEntityManager {
@@ -105,7 +110,8 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   const auth: AuthState = credentials.problem
     ? { kind: 'failed', reason: 'TOKEN_INVALID', message: credentials.problem }
     : accessState(credentials.accessToken, services.jwt);
-  const lazy = new LazyFork(services);
+  const client: ClientMeta = { ip: clientIp, userAgent: req.headers['user-agent'] ?? null };
+  const lazy = new LazyFork(services, client);
   const request: RequestState = { credentialChanges: [], signedIn: null };
   let loaded: Promise<{ user: User } | { reason: AuthFailureReason }> | undefined;
   let loadedUser: User | null = null;
@@ -123,7 +129,7 @@ export function createContext(services: Services, req: IncomingMessage, clientIp
   const ctx: Omit<Context, 'em' | 'reader'> = {
     services,
     auth,
-    client: { ip: clientIp, userAgent: req.headers['user-agent'] ?? null },
+    client,
     credentials,
     request,
     viewerId() {

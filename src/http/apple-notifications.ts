@@ -5,6 +5,7 @@
 // does not retry those, and a forger learns nothing); 503 when it cannot be
 // checked now (Apple's keys unreachable, no Apple app yet), so Apple retries.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { scopedFork } from '../db/entity-manager';
 import type { Services } from '../services';
 import { ProviderFailure } from '../social/providers/provider';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './graphql-handler';
@@ -28,7 +29,10 @@ export async function handleAppleNotification(services: Services, path: string, 
     return true;
   }
   try {
-    const outcome = await services.appleNotifications.receive(services.orm.em.fork(), body);
+    const outcome = await services.appleNotifications.receive(
+      scopedFork(services.orm.em, { ip: services.clientIp(req), userAgent: req.headers['user-agent'] ?? null }),
+      body,
+    );
     sendJson(res, 200, { outcome });
   } catch (err) {
     if (!(err instanceof ProviderFailure)) throw err;

@@ -92,18 +92,14 @@ export function createHttpServer(services: Services, apollo: ApolloServer<Contex
         'request',
       );
     });
-    // Every audit row written while serving this request names its client.
-    const scope = { ip: services.clientIp(req), userAgent: req.headers['user-agent']?.slice(0, 300) ?? null };
-    services.audit
-      .within(scope, () => handler(req, res, path, state))
-      .catch((err: unknown) => {
-        if (err instanceof BodyTooLargeError) {
-          sendError(res, 413, 'BAD_REQUEST', 'The request body is too large.', { connection: 'close' });
-          return;
-        }
-        logger.error({ reqId, err }, 'unhandled error in HTTP handler');
-        if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR);
-        else res.destroy();
-      });
+    handler(req, res, path, state).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) {
+        sendError(res, 413, 'BAD_REQUEST', 'The request body is too large.', { connection: 'close' });
+        return;
+      }
+      logger.error({ reqId, err }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR);
+      else res.destroy();
+    });
   });
 }

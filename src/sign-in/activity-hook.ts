@@ -3,6 +3,7 @@
 // flush with the session itself (or not at all). A failure changes nothing
 // else, so its audit row is written on its own.
 import type { AuditLog } from '../audit/audit-log';
+import { scopedFork } from '../db/entity-manager';
 import type { Orm } from '../db/orm';
 import { AppError } from '../errors';
 import type { Outbox } from '../events/outbox';
@@ -28,7 +29,7 @@ export function activityHook(orm: Orm, audit: AuditLog, outbox: Outbox): SignInH
         outcome: 'failure',
         detail: { method: attempt.method, code },
       } as const;
-      await audit.recordAlone(orm.em, entry);
+      await audit.recordAlone(scopedFork(orm.em, attempt.client), entry);
     },
   };
 }

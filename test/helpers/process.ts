@@ -15,8 +15,9 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs` go before the script (a `-r` probe of the test's own). */
+export async function spawnServer(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (c: string) => lines.push(c));
