@@ -35,6 +35,41 @@ test('new space grows past its initial 1 MB under load and stops at 16 MB', asyn
   }
 }, 60_000);
 
+test('new space grows again under load after V8 shrank it while the server idled', async () => {
+  const db = await freshDatabase({ shared: true });
+  const env = { ...process.env, ...testEnv({ NODE_ENV: 'development', METRICS_TOKEN }, db.url) } as NodeJS.ProcessEnv;
+  const server = await spawnServer(env);
+  const newSpace = async () => {
+    const metrics = await (await fetch(new URL('/metrics', server.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    return Number(/^authql_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m.exec(metrics)?.[1]);
+  };
+  const body = JSON.stringify({ query: '{ __schema { types { name fields { name type { name } } } } }' });
+  const load = async () => {
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, () => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text())),
+      );
+    }
+  };
+  try {
+    await load();
+    expect(await newSpace()).toBeGreaterThan(2 * 2 ** 20);
+    // Idle: V8's memory reducer gives new space back after some seconds without allocation.
+    let idle = await newSpace();
+    for (let i = 0; i < 30 && idle > 2 ** 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      idle = await newSpace();
+    }
+    expect(idle).toBe(2 ** 20);
+    // With growth frozen for good once it had reached 8 MB, it stayed at 1 MB from here on.
+    await load();
+    expect(await newSpace()).toBeGreaterThan(2 * 2 ** 20);
+  } finally {
+    await server.stop();
+    await db.drop?.();
+  }
+}, 90_000);
+
 const LAZY = ['@mikro-orm/migrations', 'umzug', 'ioredis', 'axios', 'nodemailer', '@simplewebauthn/server', '@zxcvbn-ts/language-common'];
 const POSTGRES_ONLY = ['@mikro-orm/postgresql', 'pg'];
 
