@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { freshDatabase } from '../helpers/database';
 import { registerUser } from '../helpers/fixtures';
 import { LOGIN, REFRESH } from '../helpers/operations';
-import { type ServerProcess, spawnServer } from '../helpers/process';
+import { gqlAt, type ServerProcess, spawnServer } from '../helpers/process';
 import { startTestServer, type TestServer, testEnv } from '../helpers/server';
 
 const PROBE = join(__dirname, '../helpers/promise-hook-probe.js');
@@ -33,14 +33,7 @@ async function hooks(server: ServerProcess): Promise<string> {
 test('serving sign-ins, refreshes, reads, writes and transactions leaves promises without hooks', async () => {
   const db = await freshDatabase({ shared: true });
   const server = await spawnServer({ ...process.env, ...testEnv({ NODE_ENV: 'development' }, db.url) } as NodeJS.ProcessEnv, ['-r', PROBE]);
-  const gql = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `JWT ${token}` } : {}) };
-    const body = (await (await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) })).json()) as {
-      data?: any;
-      errors?: any[];
-    };
-    return body;
-  };
+  const gql = (query: string, variables: Record<string, unknown> = {}, token?: string) => gqlAt(server.url, query, variables, token);
   try {
     expect(await hooks(server)).toBe('off');
     const username = `hookless${Date.now().toString(36)}`;
